@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/costctl/costctl/analyze"
+)
+
+// groupColumn is a column a cell query groups by.
+type groupColumn struct {
+	name string
+	dict bool // holds dictionary ids
+}
+
+// priceColumns decide a request's price and are in every cell.
+var priceColumns = []groupColumn{
+	{"provider", true}, {"model", true}, {"model_id", true}, {"price_row_id", true},
+	{"context_band", false}, {"service_tier", true}, {"inference_geo", true}, {"speed", true},
+}
+
+// dimensionColumns maps the non-time dimensions to their column. model,
+// provider and service_tier are price columns already.
+var dimensionColumns = map[string]string{
+	analyze.DimEndpoint: "endpoint", analyze.DimTier: "tier", analyze.DimCustomer: "customer",
+	analyze.DimUser: "user", analyze.DimSession: "session", analyze.DimModel: "model",
+	analyze.DimProvider: "provider", analyze.DimServiceTier: "service_tier",
+	analyze.DimWorkspace: "workspace", analyze.DimProject: "project",
+	analyze.DimAPIKey: "api_key", analyze.DimSource: "source",
+}
+
+// rawOnlyDimensions are too many-valued for the rollup.
+var rawOnlyDimensions = map[string]bool{
+	analyze.DimUser: true, analyze.DimSession: true, analyze.DimSource: true,
+}
+
+func isTimeDimension(dim string) bool {
+	return dim == analyze.DimDay || dim == analyze.DimHourOfDay || dim == analyze.DimHour
+}
+
+// plan is a cell query in SQL: which table, which group columns.
+type plan struct {
+	q       analyze.Query
+	rollup  bool
+	columns []groupColumn
+	bucket  bool // group by 15-minute bucket too, for time dimensions
+}
+
+func newPlan(q analyze.Query) (*plan, error) {
+	if q.Loc == nil {
+		q.Loc = time.UTC
+	}
+	p := &plan{q: q, rollup: aligned(q.Since) && aligned(q.Until), columns: slices.Clone(priceColumns)}
+
+	for _, dim := range q.By {
+		if isTimeDimension(dim) {
+			p.bucket = true
+			continue
+		}
+		col, ok := dimensionColumns[dim]
+		if !ok {
+			return nil, fmt.Errorf("unknown dimension %q (known: %s)", dim, strings.Join(analyze.Dimensions, ", "))
+		}
+		if rawOnlyDimensions[dim] {
+			p.rollup = false
+		}
+		p.addColumn(col)
+	}
+	return p, nil
+}
+
+func (p *plan) addColumn(name string) {
+	for _, c := range p.columns {
+		if c.name == name {
+			return
+		}
+	}
+	p.columns = append(p.columns, groupColumn{name: name, dict: true})
+}
+
+// aligned reports whether a window bound falls on a rollup bucket boundary.
+func aligned(t time.Time) bool {
+	return t.IsZero() || (t.Unix()%bucketSeconds == 0 && t.Nanosecond() == 0)
+}
+
+// rawBucketSQL is bucketOf in SQL: floor division, also before 1970.
+const rawBucketSQL = "((time_ms - (((time_ms % 900000) + 900000) % 900000)) / 900000)"
+
+// sql returns the query text and its arguments.
+func (p *plan) sql() (string, []any) {
+	var sel []string
+	for _, c := range p.columns {
+		sel = append(sel, c.name)
+	}
+	group := strings.Join(sel, ", ")
+	if p.bucket {
+		group += ", bucket_group"
+		sel = append(sel, p.bucketExpr()+" AS bucket_group")
+	}
+	sel = append(sel, p.aggregates()...)
+
+	where, args := p.where()
+	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s GROUP BY %s",
+		strings.Join(sel, ", "), p.table(), where, group)
+	return query, args
+}
+
+func (p *plan) table() string {
+	if p.rollup {
+		return "rollup"
+	}
+	return "requests"
+}
+
+func (p *plan) bucketExpr() string {
+	if p.rollup {
+		return "bucket"
+	}
+	return rawBucketSQL
+}
+
+func (p *plan) aggregates() []string {
+	var agg []string
+	for i, c := range rollupValueColumns {
+		switch {
+		case p.rollup:
+			agg = append(agg, "SUM("+c+")")
+		case i == vRequests:
+			agg = append(agg, "COUNT(*)")
+		case i == vNoUsage:
+			agg = append(agg, fmt.Sprintf("SUM(status = %d)", statusNoUsage))
+		default:
+			agg = append(agg, "SUM("+c+")")
+		}
+	}
+	return agg
+}
+
+// where limits the query to [Since, Until). Stored times are whole
+// milliseconds, so a bound with a fraction of a millisecond rounds up.
+func (p *plan) where() (string, []any) {
+	var conds []string
+	var args []any
+	bound := func(t time.Time, op string) {
+		if t.IsZero() {
+			return
+		}
+		if p.rollup {
+			conds = append(conds, "bucket "+op+" ?")
+			args = append(args, t.Unix()/bucketSeconds)
+			return
+		}
+		conds = append(conds, "time_ms "+op+" ?")
+		args = append(args, ceilMilli(t))
+	}
+	bound(p.q.Since, ">=")
+	bound(p.q.Until, "<")
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func ceilMilli(t time.Time) int64 {
+	ms := t.UnixMilli()
+	if t.Sub(time.UnixMilli(ms)) > 0 {
+		ms++
+	}
+	return ms
+}
+
+// Cells groups the requests in q's window by q.By and the price fields,
+// sorted by Key and then the price fields. It reads the rollup when every
+// dimension is in it and the window falls on 15-minute boundaries, else the
+// requests table; both give the same cells.
+func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, error) {
+	p, err := newPlan(q)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.groups(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.decode(ctx, p, groups)
+	if err != nil {
+		return nil, err
+	}
+	return buildCells(p, groups, names), nil
+}
+
+// group is one result row of a plan's query.
+type group struct {
+	ids    []int64 // p.columns order
+	bucket int64
+	values rollupValues
+}
+
+func (s *Store) groups(ctx context.Context, p *plan) ([]group, error) {
+	query, args := p.sql()
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query cells: %w", err)
+	}
+	defer rows.Close()
+
+	var out []group
+	for rows.Next() {
+		g := group{ids: make([]int64, len(p.columns))}
+		if err := rows.Scan(g.fields(p)...); err != nil {
+			return nil, fmt.Errorf("query cells: %w", err)
+		}
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query cells: %w", err)
+	}
+	return out, nil
+}
+
+func (g *group) fields(p *plan) []any {
+	var f []any
+	for i := range g.ids {
+		f = append(f, &g.ids[i])
+	}
+	if p.bucket {
+		f = append(f, &g.bucket)
+	}
+	for i := range g.values {
+		f = append(f, &g.values[i])
+	}
+	return f
+}
+
+// decode looks up the dictionary values of every id in the groups.
+func (s *Store) decode(ctx context.Context, p *plan, groups []group) (map[int64]string, error) {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, g := range groups {
+		for i, c := range p.columns {
+			if c.dict && !seen[g.ids[i]] {
+				seen[g.ids[i]] = true
+				ids = append(ids, g.ids[i])
+			}
+		}
+	}
+	return s.dictValues(ctx, ids)
+}
+
+// dictValues reads dictionary values in chunks that stay below SQLite's
+// limit on bound parameters.
+func (s *Store) dictValues(ctx context.Context, ids []int64) (map[int64]string, error) {
+	const chunk = 500
+	out := make(map[int64]string, len(ids))
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		if err := s.readDict(ctx, part, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) readDict(ctx context.Context, ids []int64, out map[int64]string) error {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT id, value FROM dict WHERE id IN ("+placeholders(len(ids))+")", args...)
+	if err != nil {
+		return fmt.Errorf("read dictionary: %w", err)
+	}
+	defer rows.Close()
+
+	for rows.Next() {
+		var id int64
+		var v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return fmt.Errorf("read dictionary: %w", err)
+		}
+		out[id] = v
+	}
+	return rows.Err()
+}
+
+// Bounds returns the times of the first and last stored request and the
+// number of stored requests; zero times for an empty store.
+func (s *Store) Bounds(ctx context.Context) (first, last time.Time, requests int64, err error) {
+	var lo, hi sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT MIN(time_ms), MAX(time_ms) FROM requests`).Scan(&lo, &hi)
+	if err != nil {
+		return time.Time{}, time.Time{}, 0, fmt.Errorf("read store bounds: %w", err)
+	}
+	if !lo.Valid {
+		return time.Time{}, time.Time{}, 0, nil
+	}
+
+	// The rollup counts every request, in far fewer rows than requests has.
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(requests), 0) FROM rollup`).Scan(&requests)
+	if err != nil {
+		return time.Time{}, time.Time{}, 0, fmt.Errorf("read store bounds: %w", err)
+	}
+	return time.UnixMilli(lo.Int64).UTC(), time.UnixMilli(hi.Int64).UTC(), requests, nil
+}
+
+// PriceTableVersions returns, sorted, the distinct non-empty price table
+// versions recorded with stored requests.
+func (s *Store) PriceTableVersions(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `
+SELECT DISTINCT dict.value FROM rollup JOIN dict ON dict.id = rollup.price_table
+WHERE rollup.price_table != 0 ORDER BY dict.value`)
+	if err != nil {
+		return nil, fmt.Errorf("read price table versions: %w", err)
+	}
+	defer rows.Close()
+
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read price table versions: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

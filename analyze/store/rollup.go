@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/costctl/costctl/pricing"
+)
+
+// bucketSeconds is the width of a rollup bucket. Every current UTC offset is
+// a whole number of 15-minute steps, so day and hour buckets in any zone are
+// unions of rollup buckets.
+const bucketSeconds = 900
+
+// bucketOf returns the rollup bucket of a unix-millisecond time, rounding
+// down for times before 1970 as well.
+func bucketOf(ms int64) int64 {
+	const width = bucketSeconds * 1000
+	b := ms / width
+	if ms%width < 0 {
+		b--
+	}
+	return b
+}
+
+// rollupKey is a rollup row's primary key.
+type rollupKey struct {
+	bucket int64
+	dims   [15]int64 // rollupDimColumns order
+}
+
+// rollupValues are the counters of one rollup row.
+type rollupValues [numRollupValues]int64
+
+func keyOf(r *row) rollupKey {
+	d := r.dict
+	return rollupKey{
+		bucket: bucketOf(r.timeMS),
+		dims: [15]int64{
+			d[dProvider], d[dModel], d[dModelID], d[dPriceRowID], r.ints[iContextBand],
+			d[dServiceTier], d[dInferenceGeo], d[dSpeed], d[dEndpoint], d[dTier], d[dCustomer],
+			d[dWorkspace], d[dProject], d[dAPIKey], d[dPriceTable],
+		},
+	}
+}
+
+// rollupDelta collects a batch's changes to the rollup so that each rollup
+// row is written once per batch however many requests fall in it.
+type rollupDelta struct {
+	values     map[rollupKey]*rollupValues
+	subtracted map[rollupKey]bool // rows that may have dropped to zero requests
+}
+
+func newRollupDelta() *rollupDelta {
+	return &rollupDelta{values: map[rollupKey]*rollupValues{}, subtracted: map[rollupKey]bool{}}
+}
+
+// add adds sign (1 or -1) times the row's counters.
+func (d *rollupDelta) add(r *row, sign int64) {
+	k := keyOf(r)
+	v := d.values[k]
+	if v == nil {
+		v = &rollupValues{}
+		d.values[k] = v
+	}
+	if sign < 0 {
+		d.subtracted[k] = true
+	}
+
+	v[vRequests] += sign
+	if r.ints[iStatus] == statusNoUsage {
+		v[vNoUsage] += sign
+	}
+	for c := 0; c < int(pricing.NumClasses); c++ {
+		v[vTokens+c] += sign * r.ints[iTokens+c]
+	}
+	v[vReasoning] += sign * r.ints[iReasoning]
+	v[vWebSearches] += sign * r.ints[iWebSearches]
+}
+
+// apply writes the collected changes and deletes rows left with no requests.
+func (d *rollupDelta) apply(ctx context.Context, tx *sql.Tx) error {
+	upsert, err := tx.PrepareContext(ctx, rollupUpsertSQL())
+	if err != nil {
+		return fmt.Errorf("prepare rollup upsert: %w", err)
+	}
+	defer upsert.Close()
+	remove, err := tx.PrepareContext(ctx, rollupDeleteSQL())
+	if err != nil {
+		return fmt.Errorf("prepare rollup delete: %w", err)
+	}
+	defer remove.Close()
+
+	for k, v := range d.values {
+		if _, err := upsert.ExecContext(ctx, append(k.args(), v.args()...)...); err != nil {
+			return fmt.Errorf("update rollup: %w", err)
+		}
+		if !d.subtracted[k] {
+			continue
+		}
+		if _, err := remove.ExecContext(ctx, k.args()...); err != nil {
+			return fmt.Errorf("update rollup: %w", err)
+		}
+	}
+	return nil
+}
+
+func (k rollupKey) args() []any {
+	a := []any{k.bucket}
+	for _, d := range k.dims {
+		a = append(a, d)
+	}
+	return a
+}
+
+func (v *rollupValues) args() []any {
+	a := make([]any, 0, len(v))
+	for _, n := range v {
+		a = append(a, n)
+	}
+	return a
+}
+
+func rollupKeyColumns() []string {
+	return append([]string{"bucket"}, rollupDimColumns...)
+}
+
+func rollupUpsertSQL() string {
+	cols := append(rollupKeyColumns(), rollupValueColumns...)
+	sets := make([]string, len(rollupValueColumns))
+	for i, c := range rollupValueColumns {
+		sets[i] = fmt.Sprintf("%s = %s + excluded.%s", c, c, c)
+	}
+	return fmt.Sprintf("INSERT INTO rollup (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
+		strings.Join(cols, ", "), placeholders(len(cols)),
+		strings.Join(rollupKeyColumns(), ", "), strings.Join(sets, ", "))
+}
+
+func rollupDeleteSQL() string {
+	conds := make([]string, 0, len(rollupKeyColumns()))
+	for _, c := range rollupKeyColumns() {
+		conds = append(conds, c+" = ?")
+	}
+	return "DELETE FROM rollup WHERE " + strings.Join(conds, " AND ") + " AND requests = 0"
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

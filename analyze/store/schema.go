@@ -1,0 +1,327 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/costctl/costctl/pricing"
+)
+
+// migrations are the schema steps in order; the schema version of a store is
+// the number of steps applied. Steps are forward-only: never edit a released
+// step, append a new one.
+var migrations = []string{
+	// 1: the request table, its dictionary and the 15-minute rollup.
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE dict (
+	id    INTEGER PRIMARY KEY,
+	value TEXT NOT NULL UNIQUE
+);
+INSERT INTO dict (id, value) VALUES (0, '');
+
+CREATE TABLE requests (
+	id              INTEGER PRIMARY KEY,
+	dedup_key       TEXT    NOT NULL,
+	time_ms         INTEGER NOT NULL,
+	provider        INTEGER NOT NULL,
+	model           INTEGER NOT NULL,
+	model_id        INTEGER NOT NULL,
+	price_row_id    INTEGER NOT NULL,
+	endpoint        INTEGER NOT NULL,
+	tier            INTEGER NOT NULL,
+	customer        INTEGER NOT NULL,
+	user            INTEGER NOT NULL,
+	session         INTEGER NOT NULL,
+	workspace       INTEGER NOT NULL,
+	project         INTEGER NOT NULL,
+	api_key         INTEGER NOT NULL,
+	service_tier    INTEGER NOT NULL,
+	inference_geo   INTEGER NOT NULL,
+	speed           INTEGER NOT NULL,
+	source          INTEGER NOT NULL,
+	source_sort_key INTEGER NOT NULL,
+	format          INTEGER NOT NULL,
+	price_table     INTEGER NOT NULL,
+	context_band    INTEGER NOT NULL,
+	status          INTEGER NOT NULL,
+	line            INTEGER NOT NULL,
+	turn            INTEGER NOT NULL,
+	attempt         INTEGER NOT NULL,
+	latency_ms      INTEGER NOT NULL,
+	ttft_ms         INTEGER NOT NULL,
+	prefix_tokens   INTEGER NOT NULL,
+	input           INTEGER NOT NULL,
+	cache_read      INTEGER NOT NULL,
+	cache_write_5m  INTEGER NOT NULL,
+	cache_write_1h  INTEGER NOT NULL,
+	output          INTEGER NOT NULL,
+	audio_in        INTEGER NOT NULL,
+	audio_out       INTEGER NOT NULL,
+	image_in        INTEGER NOT NULL,
+	reasoning       INTEGER NOT NULL,
+	web_searches    INTEGER NOT NULL,
+	sample_rate     REAL    NOT NULL,
+	logged_cost     REAL,
+	prefix_hash     TEXT    NOT NULL,
+	retry_of        TEXT    NOT NULL,
+	request_id      TEXT    NOT NULL
+);
+CREATE INDEX requests_time ON requests (time_ms);
+
+CREATE TABLE rollup (
+	bucket         INTEGER NOT NULL,
+	provider       INTEGER NOT NULL,
+	model          INTEGER NOT NULL,
+	model_id       INTEGER NOT NULL,
+	price_row_id   INTEGER NOT NULL,
+	context_band   INTEGER NOT NULL,
+	service_tier   INTEGER NOT NULL,
+	inference_geo  INTEGER NOT NULL,
+	speed          INTEGER NOT NULL,
+	endpoint       INTEGER NOT NULL,
+	tier           INTEGER NOT NULL,
+	customer       INTEGER NOT NULL,
+	workspace      INTEGER NOT NULL,
+	project        INTEGER NOT NULL,
+	api_key        INTEGER NOT NULL,
+	price_table    INTEGER NOT NULL,
+	requests       INTEGER NOT NULL,
+	no_usage       INTEGER NOT NULL,
+	input          INTEGER NOT NULL,
+	cache_read     INTEGER NOT NULL,
+	cache_write_5m INTEGER NOT NULL,
+	cache_write_1h INTEGER NOT NULL,
+	output         INTEGER NOT NULL,
+	audio_in       INTEGER NOT NULL,
+	audio_out      INTEGER NOT NULL,
+	image_in       INTEGER NOT NULL,
+	reasoning      INTEGER NOT NULL,
+	web_searches   INTEGER NOT NULL,
+	PRIMARY KEY (bucket, provider, model, model_id, price_row_id, context_band,
+		service_tier, inference_geo, speed, endpoint, tier, customer,
+		workspace, project, api_key, price_table)
+) WITHOUT ROWID;
+`,
+}
+
+// supportedSchema is the newest schema this build reads and writes.
+var supportedSchema = len(migrations)
+
+// Columns of requests that hold dictionary ids, in table order.
+const (
+	dProvider = iota
+	dModel
+	dModelID
+	dPriceRowID
+	dEndpoint
+	dTier
+	dCustomer
+	dUser
+	dSession
+	dWorkspace
+	dProject
+	dAPIKey
+	dServiceTier
+	dInferenceGeo
+	dSpeed
+	dSource
+	dSourceSortKey
+	dFormat
+	dPriceTable
+	numDictColumns
+)
+
+var dictColumns = [numDictColumns]string{
+	"provider", "model", "model_id", "price_row_id", "endpoint", "tier",
+	"customer", "user", "session", "workspace", "project", "api_key",
+	"service_tier", "inference_geo", "speed", "source", "source_sort_key",
+	"format", "price_table",
+}
+
+// Integer columns of requests, in table order. The token classes follow
+// pricing.Class order from iTokens on.
+const (
+	iContextBand = iota
+	iStatus
+	iLine
+	iTurn
+	iAttempt
+	iLatencyMS
+	iTTFTMS
+	iPrefixTokens
+	iTokens
+	iReasoning    = iTokens + int(pricing.NumClasses)
+	iWebSearches  = iReasoning + 1
+	numIntColumns = iReasoning + 2
+)
+
+var intColumns = func() [numIntColumns]string {
+	names := [numIntColumns]string{
+		"context_band", "status", "line", "turn", "attempt",
+		"latency_ms", "ttft_ms", "prefix_tokens",
+	}
+	for c := pricing.Class(0); c < pricing.NumClasses; c++ {
+		names[iTokens+int(c)] = c.String()
+	}
+	names[iReasoning] = "reasoning"
+	names[iWebSearches] = "web_searches"
+	return names
+}()
+
+// Text columns of requests kept verbatim: high-cardinality ids that a
+// dictionary would only grow.
+const (
+	tPrefixHash = iota
+	tRetryOf
+	tRequestID
+	numTextColumns
+)
+
+var textColumns = [numTextColumns]string{"prefix_hash", "retry_of", "request_id"}
+
+// requestColumns lists every requests column in the order row.fields uses.
+func requestColumns() []string {
+	cols := []string{"id", "dedup_key", "time_ms"}
+	cols = append(cols, dictColumns[:]...)
+	cols = append(cols, intColumns[:]...)
+	cols = append(cols, "sample_rate", "logged_cost")
+	return append(cols, textColumns[:]...)
+}
+
+// Rollup dimension columns, in primary-key order after bucket.
+var rollupDimColumns = []string{
+	"provider", "model", "model_id", "price_row_id", "context_band",
+	"service_tier", "inference_geo", "speed", "endpoint", "tier", "customer",
+	"workspace", "project", "api_key", "price_table",
+}
+
+// Rollup value columns: counts, then token classes, reasoning, web searches.
+const (
+	vRequests = iota
+	vNoUsage
+	vTokens
+	vReasoning      = vTokens + int(pricing.NumClasses)
+	vWebSearches    = vReasoning + 1
+	numRollupValues = vReasoning + 2
+)
+
+var rollupValueColumns = func() []string {
+	names := []string{"requests", "no_usage"}
+	for c := pricing.Class(0); c < pricing.NumClasses; c++ {
+		names = append(names, c.String())
+	}
+	return append(names, "reasoning", "web_searches")
+}()
+
+// readSchemaVersion returns the store's schema version, 0 for a file with no
+// meta table. A file holding other tables but no meta is not a costctl store.
+func readSchemaVersion(ctx context.Context, q querier) (int, error) {
+	var tables int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).Scan(&tables)
+	if err != nil {
+		return 0, fmt.Errorf("read schema: %w", err)
+	}
+	if tables == 0 {
+		return 0, checkEmpty(ctx, q)
+	}
+
+	var value string
+	err = q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errors.New("read schema: meta table has no schema_version")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	version, err := strconv.Atoi(value)
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: invalid value %q", value)
+	}
+	return version, nil
+}
+
+func checkEmpty(ctx context.Context, q querier) error {
+	var tables int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&tables)
+	if err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	if tables > 0 {
+		return errors.New("not a costctl store: the file has tables but no meta table")
+	}
+	return nil
+}
+
+// migrate applies the missing steps, each in its own write transaction. It
+// rereads the version inside each transaction because another process may
+// have migrated the file meanwhile.
+func migrate(ctx context.Context, db *sql.DB) error {
+	for step := 1; step <= len(migrations); step++ {
+		if err := applyStep(ctx, db, step); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyStep(ctx context.Context, db *sql.DB, step int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate to schema %d: %w", step, lockError(err))
+	}
+	defer tx.Rollback()
+
+	have, err := readSchemaVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if have >= step {
+		return nil
+	}
+
+	if _, err := tx.ExecContext(ctx, migrations[step-1]); err != nil {
+		return fmt.Errorf("migrate to schema %d: %w", step, err)
+	}
+	if err := writeMeta(ctx, tx, step); err != nil {
+		return fmt.Errorf("migrate to schema %d: %w", step, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate to schema %d: %w", step, lockError(err))
+	}
+	return nil
+}
+
+func writeMeta(ctx context.Context, tx *sql.Tx, version int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', ?)
+	ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(version))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('created_by', ?)
+	ON CONFLICT (key) DO NOTHING`, createdBy())
+	return err
+}
+
+// createdBy names the build that created a store, for support questions.
+func createdBy() string {
+	version := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		version = info.Main.Version
+	}
+	return strings.TrimSpace("costctl " + version)
+}
+
+// querier is what schema reads need from *sql.DB and *sql.Tx.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

@@ -1,0 +1,170 @@
+// Package store keeps canonical requests in one SQLite file: a dictionary-
+// encoded request table deduplicated by DedupKey, and a rollup of 15-minute
+// buckets by low-cardinality dimensions that answers most reports without
+// scanning requests.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+	"modernc.org/sqlite"
+)
+
+// Options tune how a store is opened.
+type Options struct {
+	// BusyTimeout is how long to wait for another writer's lock before
+	// failing with ErrLocked. Zero means 10 seconds.
+	BusyTimeout time.Duration
+	// ReadOnly opens an existing store without creating, migrating or
+	// writing it.
+	ReadOnly bool
+}
+
+const defaultBusyTimeout = 10 * time.Second
+
+// ErrLocked is wrapped by errors caused by another process holding the
+// store's write lock for longer than the busy timeout.
+var ErrLocked = errors.New("store is locked by another process")
+
+// NewerSchemaError is returned by Open for a store written by a newer costctl.
+// Open leaves such a store untouched.
+type NewerSchemaError struct {
+	Path      string
+	Have      int // schema version of the file
+	Supported int // newest schema version this build knows
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("%s has schema version %d, but this costctl supports up to %d: upgrade costctl",
+		e.Path, e.Have, e.Supported)
+}
+
+// Store is an open costctl store. Its methods are safe for concurrent use.
+type Store struct {
+	db       *sql.DB
+	path     string
+	version  int
+	readOnly bool
+
+	// hash maps a dedup key to its preferred primary key; tests replace it
+	// to force collisions.
+	hash func(key string) int64
+}
+
+// Open opens the store at path, creating it unless opts.ReadOnly, switching
+// it to WAL mode and applying missing schema migrations. A store from a newer
+// costctl yields *NewerSchemaError.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if opts.BusyTimeout <= 0 {
+		opts.BusyTimeout = defaultBusyTimeout
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+
+	dsn, err := dataSourceName(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, hash: hashKey}
+	if err := s.prepare(ctx, opts.ReadOnly); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dataSourceName builds a file: URI so that SQLite honours mode=ro, with the
+// driver's busy timeout and BEGIN IMMEDIATE for every write transaction.
+func dataSourceName(path string, opts Options) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("open store: %w", err)
+	}
+	params := url.Values{}
+	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
+	if opts.ReadOnly {
+		params.Set("mode", "ro")
+	} else {
+		params.Set("_txlock", "immediate")
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: params.Encode()}
+	return u.String(), nil
+}
+
+// prepare checks the schema version before anything writes to the file, so a
+// newer store is never modified.
+func (s *Store) prepare(ctx context.Context, readOnly bool) error {
+	have, err := readSchemaVersion(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("open store: %w", lockError(err))
+	}
+	if have > supportedSchema {
+		return &NewerSchemaError{Path: s.path, Have: have, Supported: supportedSchema}
+	}
+	s.version = have
+	if readOnly {
+		return checkReadable(have)
+	}
+
+	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
+		return fmt.Errorf("open store: set WAL mode: %w", lockError(err))
+	}
+	if err := migrate(ctx, s.db); err != nil {
+		return err
+	}
+	s.version = supportedSchema
+	return nil
+}
+
+func checkReadable(have int) error {
+	if have < supportedSchema {
+		return fmt.Errorf("open store: schema version %d is older than %d: open it once without read-only mode (for example with costctl ingest) to migrate it",
+			have, supportedSchema)
+	}
+	return nil
+}
+
+// Close closes the database. Writers must be closed first.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// SchemaVersion returns the schema version of the open store.
+func (s *Store) SchemaVersion() int {
+	return s.version
+}
+
+// hashKey is the preferred primary key of a dedup key: its 64-bit xxhash
+// reinterpreted as a signed integer.
+func hashKey(key string) int64 {
+	return int64(xxhash.Sum64String(key))
+}
+
+// lockError wraps ErrLocked around SQLite's busy and locked errors, which the
+// driver returns once the busy timeout has run out.
+func lockError(err error) error {
+	const sqliteBusy, sqliteLocked = 5, 6
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		if code := e.Code() & 0xff; code == sqliteBusy || code == sqliteLocked {
+			return fmt.Errorf("%w: %w", ErrLocked, err)
+		}
+	}
+	return err
+}
