@@ -1,0 +1,50 @@
+package ingest
+
+import (
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/logs"
+	"github.com/costctl/costctl/analyze/store"
+)
+
+// progressEvery is how many lines pass between two progress callbacks.
+const progressEvery = 4096
+
+// sink prices each parsed request and hands it to the store writer.
+type sink struct {
+	w        *store.Writer
+	pricer   analyze.Pricer
+	progress func(Counts)
+	counts   Counts
+	summary  *Summary
+}
+
+func newSink(w *store.Writer, p analyze.Pricer, opts Options) *sink {
+	return &sink{w: w, pricer: p, progress: opts.Progress, summary: newSummary()}
+}
+
+// Request implements logs.Sink.
+func (s *sink) Request(r *analyze.Request) error {
+	if !s.pricer.Price(r) && r.Status != analyze.StatusNoUsage {
+		s.summary.noteUnpriced(r)
+	}
+	if err := s.w.Add(r); err != nil {
+		return &storeError{err}
+	}
+	s.counts.Requests++
+	s.tick()
+	return nil
+}
+
+// Reject implements logs.Sink.
+func (s *sink) Reject(rej logs.Rejection) error {
+	s.summary.noteRejection(rej)
+	s.counts.Rejected++
+	s.tick()
+	return nil
+}
+
+func (s *sink) tick() {
+	if s.progress != nil && (s.counts.Requests+s.counts.Rejected)%progressEvery == 0 {
+		s.progress(s.counts)
+	}
+}

@@ -1,0 +1,87 @@
+package ingest
+
+import (
+	"sort"
+
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/logs"
+	"github.com/costctl/costctl/analyze/store"
+)
+
+// maxExamples is how many rejected lines the summary quotes in full.
+const maxExamples = 5
+
+// Summary is what an ingest did, printed at its end.
+type Summary struct {
+	Files      []logs.FileResult `json:"files"`
+	FileErrors []string          `json:"file_errors"`
+	Lines      int64             `json:"lines"`
+	Requests   int64             `json:"requests_read"`
+	Write      store.WriteStats  `json:"-"`
+	Rejected   map[string]int64  `json:"rejected_by_reason"`
+	Examples   []string          `json:"rejected_examples"`
+	Unpriced   []UnpricedModel   `json:"unpriced_models"`
+
+	unpriced map[[2]string]*UnpricedModel
+}
+
+// UnpricedModel is a model the price table does not know.
+type UnpricedModel struct {
+	Provider string `json:"provider"`
+	Model    string `json:"model"`
+	Requests int64  `json:"requests"`
+}
+
+func newSummary() *Summary {
+	return &Summary{Rejected: map[string]int64{}, unpriced: map[[2]string]*UnpricedModel{}}
+}
+
+// RejectedLines is the number of lines rejected for any reason.
+func (s *Summary) RejectedLines() int64 {
+	var n int64
+	for _, c := range s.Rejected {
+		n += c
+	}
+	return n
+}
+
+// Stored is the number of requests new in the store after the run.
+func (s *Summary) Stored() int64 { return s.Write.Inserted }
+
+// Merged is the number of copies of already seen requests: the more
+// complete copy was kept, whichever came first.
+func (s *Summary) Merged() int64 { return s.Write.Replaced + s.Write.Kept }
+
+func (s *Summary) noteRejection(rej logs.Rejection) {
+	s.Rejected[string(rej.Kind)]++
+	if len(s.Examples) < maxExamples {
+		s.Examples = append(s.Examples, rej.Error())
+	}
+}
+
+func (s *Summary) noteUnpriced(r *analyze.Request) {
+	k := [2]string{r.Provider, r.Model}
+	m, ok := s.unpriced[k]
+	if !ok {
+		m = &UnpricedModel{Provider: r.Provider, Model: r.Model}
+		s.unpriced[k] = m
+	}
+	m.Requests++
+}
+
+// finish totals the per-file results and orders the unpriced models.
+func (s *Summary) finish() {
+	for _, f := range s.Files {
+		s.Lines += f.Lines
+		s.Requests += f.Requests
+	}
+	for _, m := range s.unpriced {
+		s.Unpriced = append(s.Unpriced, *m)
+	}
+	sort.Slice(s.Unpriced, func(i, j int) bool {
+		if s.Unpriced[i].Requests != s.Unpriced[j].Requests {
+			return s.Unpriced[i].Requests > s.Unpriced[j].Requests
+		}
+		return s.Unpriced[i].Model < s.Unpriced[j].Model
+	})
+}

@@ -1,0 +1,230 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/costctl/costctl/pricing"
+)
+
+// ReportSchemaVersion is the version of the report JSON document. It
+// changes only when a change would break a reader of the document.
+const ReportSchemaVersion = 1
+
+// Report is the result of `costctl report`; its JSON form is a public
+// contract, described by testdata/schema/report.schema.json.
+type Report struct {
+	Kind              string          `json:"kind"`
+	SchemaVersion     int             `json:"schema_version"`
+	PriceTableVersion string          `json:"price_table_version"`
+	GeneratedBy       string          `json:"generated_by"`
+	Window            Window          `json:"window"`
+	By                []string        `json:"by"`
+	Totals            Figures         `json:"totals"`
+	Groups            []Group         `json:"groups"`
+	Cells             []CellDoc       `json:"cells"`
+	UnpricedModels    []UnpricedModel `json:"unpriced_models"`
+	Warnings          []string        `json:"warnings"`
+}
+
+// Window is the time range a document covers; nil ends are open.
+type Window struct {
+	Since *time.Time `json:"since"`
+	Until *time.Time `json:"until"`
+	TZ    string     `json:"tz"`
+}
+
+// Group is one row of a report: the figures of one value of the --by
+// dimensions.
+type Group struct {
+	Key map[string]any `json:"key"`
+	Figures
+}
+
+// UnpricedModel names a model the price table does not know, with the
+// volume that is missing from the totals.
+type UnpricedModel struct {
+	Model        string `json:"model"`
+	Provider     string `json:"provider"`
+	Requests     int64  `json:"requests"`
+	InputTokens  int64  `json:"input_tokens"`
+	OutputTokens int64  `json:"output_tokens"`
+}
+
+// ReportOptions are the inputs of a report besides the cells.
+type ReportOptions struct {
+	By             []string
+	Window         Window
+	Top            int      // keep the N costliest groups; 0 keeps all
+	StoredVersions []string // price table versions the stored requests were priced with
+	GeneratedBy    string
+}
+
+// BuildReport prices the cells with table and groups them by opts.By.
+// Money is summed exactly (pricing.Money) and converted to dollars once
+// per figure, so group costs add up to the total to the last digit.
+func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Report, error) {
+	pc := newCellPricer(table)
+	rep := &Report{
+		Kind: "report", SchemaVersion: ReportSchemaVersion,
+		PriceTableVersion: table.Version(), GeneratedBy: opts.GeneratedBy,
+		Window: opts.Window, By: nonNil(opts.By),
+		Groups: []Group{}, Cells: []CellDoc{}, UnpricedModels: []UnpricedModel{},
+	}
+
+	var total tally
+	groups := map[string]*groupAcc{}
+	unpriced := map[[2]string]*UnpricedModel{}
+	for i := range cells {
+		c := &cells[i]
+		t, doc, err := pc.price(c, opts.By)
+		if err != nil {
+			return nil, err
+		}
+		total.add(&t)
+		addToGroup(groups, c.Key, &t)
+		rep.Cells = append(rep.Cells, doc)
+		noteUnpriced(unpriced, c, &t)
+	}
+
+	rep.Totals = total.figures()
+	rep.Groups = sortedGroups(groups, opts.By, &total, opts.Top)
+	rep.UnpricedModels = sortedUnpriced(unpriced)
+	rep.Warnings = append(pc.warnings(), versionWarnings(opts.StoredVersions, table.Version())...)
+	return rep, nil
+}
+
+type groupAcc struct {
+	key []string
+	t   tally
+}
+
+func addToGroup(groups map[string]*groupAcc, key []string, t *tally) {
+	id := strings.Join(key, "\x00")
+	g, ok := groups[id]
+	if !ok {
+		g = &groupAcc{key: key}
+		groups[id] = g
+	}
+	g.t.add(t)
+}
+
+// sortedGroups orders groups by time when the first dimension is a time
+// bucket, else by cost (highest first), ties broken by key.
+func sortedGroups(groups map[string]*groupAcc, by []string, total *tally, top int) []Group {
+	accs := make([]*groupAcc, 0, len(groups))
+	for _, g := range groups {
+		accs = append(accs, g)
+	}
+	byTime := len(by) > 0 && isTimeDim(by[0])
+	sort.Slice(accs, func(i, j int) bool {
+		if !byTime {
+			if c := accs[i].t.cost.Big().Cmp(accs[j].t.cost.Big()); c != 0 {
+				return c > 0
+			}
+		}
+		return compareKeys(by, accs[i].key, accs[j].key) < 0
+	})
+	if top > 0 && len(accs) > top {
+		accs = accs[:top]
+	}
+
+	out := make([]Group, 0, len(accs))
+	totalUSD := total.cost.USD()
+	for _, g := range accs {
+		f := g.t.figures()
+		share := 0.0
+		if totalUSD > 0 {
+			share = 100 * f.CostUSD / totalUSD
+		}
+		f.SharePct = &share
+		out = append(out, Group{Key: keyObject(by, g.key), Figures: f})
+	}
+	return out
+}
+
+func isTimeDim(d string) bool { return d == DimDay || d == DimHour || d == DimHourOfDay }
+
+// compareKeys compares group keys dimension by dimension; hour_of_day
+// compares as a number so that 9 comes before 10.
+func compareKeys(by, a, b []string) int {
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		if i < len(by) && by[i] == DimHourOfDay {
+			x, _ := strconv.Atoi(a[i])
+			y, _ := strconv.Atoi(b[i])
+			if x != y {
+				return x - y
+			}
+		}
+		return strings.Compare(a[i], b[i])
+	}
+	return 0
+}
+
+// keyObject maps each --by dimension to its value; hour_of_day is a number.
+func keyObject(by, key []string) map[string]any {
+	obj := make(map[string]any, len(by))
+	for i, d := range by {
+		if d == DimHourOfDay {
+			h, _ := strconv.Atoi(key[i])
+			obj[d] = h
+			continue
+		}
+		obj[d] = key[i]
+	}
+	return obj
+}
+
+func noteUnpriced(models map[[2]string]*UnpricedModel, c *Cell, t *tally) {
+	if t.unpriced == 0 {
+		return
+	}
+	k := [2]string{c.Model, c.Provider}
+	m, ok := models[k]
+	if !ok {
+		m = &UnpricedModel{Model: c.Model, Provider: c.Provider}
+		models[k] = m
+	}
+	m.Requests += t.unpriced
+	m.InputTokens += c.Usage.PromptTokens()
+	m.OutputTokens += c.Usage.Tokens[pricing.Output] + c.Usage.Tokens[pricing.AudioOut]
+}
+
+func sortedUnpriced(models map[[2]string]*UnpricedModel) []UnpricedModel {
+	out := make([]UnpricedModel, 0, len(models))
+	for _, m := range models {
+		out = append(out, *m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Requests != out[j].Requests {
+			return out[i].Requests > out[j].Requests
+		}
+		return out[i].Model < out[j].Model
+	})
+	return out
+}
+
+// versionWarnings says when stored requests were priced by another table
+// than the active one: the report re-prices them by row id.
+func versionWarnings(stored []string, active string) []string {
+	var out []string
+	for _, v := range stored {
+		if v != active {
+			out = append(out, fmt.Sprintf("some requests were priced with price table %s; this report uses the active table %s (run costctl reprice to update the store)", v, active))
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

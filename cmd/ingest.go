@@ -1,0 +1,123 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/costctl/costctl/analyze/ingest"
+	"github.com/costctl/costctl/analyze/logs"
+	"github.com/costctl/costctl/cmd/render"
+)
+
+type ingestOptions struct {
+	paths       []string
+	format      string
+	assumeTime  time.Time
+	strict      bool
+	listFormats bool
+}
+
+func newIngestCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "ingest [FILE|DIR|-]...",
+		Short: "Load request logs into the store, pricing each request",
+		Long: `Load request logs into the store, pricing each request with the price row
+in effect at its time. The format of each file is detected from its content;
+directories are read recursively and - reads standard input. Re-ingesting a
+file, or another copy of the same requests, stores nothing twice: the most
+complete copy of each request is kept.`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts, err := a.ingestOptions(args)
+			if err != nil {
+				return err
+			}
+			return a.runIngest(c.Context(), opts)
+		},
+	}
+	f := c.Flags()
+	f.String("input-format", "", "force the input format (see --list-formats)")
+	f.String("assume-time", "", "RFC 3339 time for records that carry none (else they are rejected)")
+	f.Bool("strict", false, "store nothing from an input with any rejected line")
+	f.Bool("list-formats", false, "list the input formats and exit")
+	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats")
+	return c
+}
+
+func (a *app) ingestOptions(args []string) (ingestOptions, error) {
+	opts := ingestOptions{
+		paths:  args,
+		format: a.v.GetString("ingest.input_format"),
+		strict: a.v.GetBool("ingest.strict"),
+	}
+	opts.listFormats = a.v.GetBool("ingest.list_formats")
+
+	if s := a.v.GetString("ingest.assume_time"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return opts, usageErrorf("--assume-time %q: want an RFC 3339 time such as 2025-01-31T12:00:00Z", s)
+		}
+		opts.assumeTime = t.UTC()
+	}
+	if !opts.listFormats && len(opts.paths) == 0 {
+		return opts, usageErrorf("ingest needs at least one FILE, DIR or - (standard input)")
+	}
+	return opts, nil
+}
+
+func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
+	if opts.listFormats {
+		return render.Formats(a.io.Out, logs.Formats())
+	}
+	table, err := a.priceTable()
+	if err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	bar := newProgress(a.io, "ingesting", false)
+	sum, err := ingest.Run(ctx, st, table, a.inputs(opts.paths), ingest.Options{
+		Format: opts.format, AssumeTime: opts.assumeTime, Strict: opts.strict,
+		Progress: func(c ingest.Counts) { bar.set(c.Requests) },
+	})
+	bar.stop()
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("ingest: %w", err))
+	}
+	if err := render.IngestSummary(a.io.Out, sum); err != nil {
+		return err
+	}
+	return ingestExit(sum)
+}
+
+func (a *app) inputs(paths []string) []ingest.Input {
+	in := make([]ingest.Input, 0, len(paths))
+	for _, p := range paths {
+		if p == "-" {
+			in = append(in, ingest.Input{Path: "-", Reader: a.io.In})
+			continue
+		}
+		in = append(in, ingest.Input{Path: p})
+	}
+	return in
+}
+
+// ingestExit maps the summary to the documented exit codes: 2 when
+// problems left nothing stored, 3 when some lines or files were rejected
+// but every valid request was stored.
+func ingestExit(sum *ingest.Summary) error {
+	problems := sum.RejectedLines() + int64(len(sum.FileErrors))
+	if problems == 0 {
+		return nil
+	}
+	if sum.Requests == 0 {
+		return usageErrorf("nothing stored: %d inputs or lines rejected", problems)
+	}
+	return withCode(ExitPartial, fmt.Errorf("partial ingest: %d lines rejected, %d inputs unreadable; every valid request was stored", sum.RejectedLines(), len(sum.FileErrors)))
+}

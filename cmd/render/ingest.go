@@ -1,0 +1,80 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/costctl/costctl/analyze/ingest"
+	"github.com/costctl/costctl/analyze/logs"
+)
+
+// IngestSummary writes what an ingest read, stored, merged and rejected.
+func IngestSummary(w io.Writer, s *ingest.Summary) error {
+	fmt.Fprintf(w, "read %s files (%s): %s lines, %s requests\n",
+		Count(int64(len(s.Files))), formatCounts(s.Files), Count(s.Lines), Count(s.Requests))
+	fmt.Fprintf(w, "stored %s new requests; merged %s duplicate copies (the most complete copy is kept)\n",
+		Count(s.Stored()), Count(s.Merged()))
+
+	if n := s.RejectedLines(); n > 0 {
+		fmt.Fprintf(w, "rejected %s lines: %s\n", Count(n), reasonCounts(s.Rejected))
+		for _, ex := range s.Examples {
+			fmt.Fprintf(w, "  %s\n", ex)
+		}
+	}
+	for _, e := range s.FileErrors {
+		fmt.Fprintf(w, "not read: %s\n", e)
+	}
+	for _, m := range s.Unpriced {
+		fmt.Fprintf(w, "unpriced: %s request lines of model %q (provider %q) stored without a cost; add the model with --prices FILE\n",
+			Count(m.Requests), m.Model, m.Provider)
+	}
+	return nil
+}
+
+// formatCounts is "claude-code 9, costctl-jsonl 1".
+func formatCounts(files []logs.FileResult) string {
+	counts := map[string]int{}
+	for _, f := range files {
+		if f.Format != "" {
+			counts[f.Format]++
+		}
+	}
+	names := make([]string, 0, len(counts))
+	for n := range counts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %d", n, counts[n]))
+	}
+	if len(parts) == 0 {
+		return "no format detected"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func reasonCounts(m map[string]int64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %s", k, Count(m[k])))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Formats lists the input formats, one per line.
+func Formats(w io.Writer, formats []logs.FormatInfo) error {
+	g := grid{header: []string{"format", "description"}}
+	for _, f := range formats {
+		g.rows = append(g.rows, []string{f.Name, f.Description})
+	}
+	return writeTable(w, g)
+}

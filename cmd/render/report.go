@@ -1,0 +1,155 @@
+package render
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/costctl/costctl/analyze"
+)
+
+// Output formats every document command accepts.
+const (
+	FormatTable    = "table"
+	FormatJSON     = "json"
+	FormatCSV      = "csv"
+	FormatMarkdown = "markdown"
+)
+
+// ValidFormat reports whether f is one of the output formats.
+func ValidFormat(f string) bool {
+	switch f {
+	case FormatTable, FormatJSON, FormatCSV, FormatMarkdown:
+		return true
+	}
+	return false
+}
+
+// Report writes a report in the given format.
+func Report(w io.Writer, rep *analyze.Report, format string) error {
+	switch format {
+	case FormatJSON:
+		return JSON(w, rep)
+	case FormatCSV:
+		return reportCSV(w, rep)
+	case FormatMarkdown:
+		return writeMarkdown(w, reportGrid(rep))
+	default:
+		return writeTable(w, reportGrid(rep))
+	}
+}
+
+// JSON writes any document as indented JSON.
+func JSON(w io.Writer, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// groupLabel is what a table shows for a key dimension's value.
+func groupLabel(g analyze.Group, dim string) string {
+	v := fmt.Sprint(g.Key[dim])
+	if v == "" {
+		return "(none)"
+	}
+	return v
+}
+
+func reportGrid(rep *analyze.Report) grid {
+	g := grid{}
+	g.header = append(g.header, rep.By...)
+	g.header = append(g.header, "requests", "input", "cache read", "cache write", "output", "cost", "share", "cost/request")
+	g.numeric = make([]bool, len(g.header))
+	for i := len(rep.By); i < len(g.header); i++ {
+		g.numeric[i] = true
+	}
+
+	for _, grp := range rep.Groups {
+		row := make([]string, 0, len(g.header))
+		for _, d := range rep.By {
+			row = append(row, groupLabel(grp, d))
+		}
+		g.rows = append(g.rows, append(row, figureCells(grp.Figures)...))
+	}
+
+	g.footer = make([]string, len(rep.By))
+	if len(g.footer) > 0 {
+		g.footer[0] = "total"
+	}
+	g.footer = append(g.footer, figureCells(rep.Totals)...)
+	if len(rep.By) == 0 {
+		g.footer = nil
+		g.rows = append(g.rows, figureCells(rep.Totals))
+	}
+	return g
+}
+
+func figureCells(f analyze.Figures) []string {
+	share := ""
+	if f.SharePct != nil {
+		share = Pct(*f.SharePct)
+	}
+	return []string{
+		Count(f.Requests), Count(f.InputTokens), Count(f.CacheReadTokens),
+		Count(f.CacheWriteTokens), Count(f.OutputTokens), USD(f.CostUSD), share,
+		USD(f.CostPerRequestUSD),
+	}
+}
+
+var csvFigureHeader = []string{
+	"requests", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
+	"output_tokens", "reasoning_tokens", "cost_usd", "unpriced_requests", "unknown_cost_requests",
+	"cache_hit_ratio", "cost_per_request_usd", "share_pct",
+}
+
+// reportCSV writes one row per group (or one total row without --by),
+// with full-precision numbers for programs.
+func reportCSV(w io.Writer, rep *analyze.Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append(append([]string{}, rep.By...), csvFigureHeader...)); err != nil {
+		return err
+	}
+
+	if len(rep.By) == 0 {
+		_ = cw.Write(csvFigures(rep.Totals))
+	}
+	for _, g := range rep.Groups {
+		row := make([]string, 0, len(rep.By)+len(csvFigureHeader))
+		for _, d := range rep.By {
+			row = append(row, fmt.Sprint(g.Key[d]))
+		}
+		_ = cw.Write(append(row, csvFigures(g.Figures)...))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func csvFigures(f analyze.Figures) []string {
+	share := ""
+	if f.SharePct != nil {
+		share = Exact(*f.SharePct)
+	}
+	i := func(v int64) string { return strconv.FormatInt(v, 10) }
+	return []string{
+		i(f.Requests), i(f.InputTokens), i(f.CacheReadTokens), i(f.CacheWrite5mTokens), i(f.CacheWrite1hTokens),
+		i(f.OutputTokens), i(f.ReasoningTokens), Exact(f.CostUSD), i(f.UnpricedRequests), i(f.UnknownCostRequests),
+		Exact(f.CacheHitRatio), Exact(f.CostPerRequestUSD), share,
+	}
+}
+
+// ReportNotes writes what a person must know beside the table: unpriced
+// models, unknown costs and warnings. Programs read them from the JSON.
+func ReportNotes(w io.Writer, rep *analyze.Report) {
+	for _, m := range rep.UnpricedModels {
+		fmt.Fprintf(w, "note: %s requests of unknown model %q (provider %q) have no price and are not in the cost; add it with --prices FILE\n",
+			Count(m.Requests), m.Model, m.Provider)
+	}
+	if n := rep.Totals.UnknownCostRequests; n > 0 {
+		fmt.Fprintf(w, "note: %s requests logged no usage; their cost is unknown, not zero\n", Count(n))
+	}
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+}

@@ -1,0 +1,162 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/cmd/render"
+)
+
+type reportOptions struct {
+	by           []string
+	since, until time.Time
+	loc          *time.Location
+	top          int
+	format       string
+	output       string
+}
+
+func newReportCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "Show cost by endpoint, tier, model, day, hour and more",
+		Long: `Aggregate the store: requests, tokens per class and cost, grouped by the
+--by dimensions. Day and hour buckets are taken in --tz.
+
+Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			opts, err := a.reportOptions()
+			if err != nil {
+				return err
+			}
+			return a.runReport(c.Context(), opts)
+		},
+	}
+	f := c.Flags()
+	f.StringSlice("by", nil, "group by these dimensions (comma-separated)")
+	f.String("since", "", "start of the window, inclusive (RFC 3339 or YYYY-MM-DD in --tz)")
+	f.String("until", "", "end of the window, exclusive (RFC 3339 or YYYY-MM-DD in --tz)")
+	f.String("tz", "UTC", "IANA time zone for day and hour buckets")
+	f.Int("top", 0, "show only the N costliest groups (0 = all)")
+	f.String("format", render.FormatTable, "output format: table, json, csv or markdown")
+	f.StringP("output", "o", "", "write to FILE instead of standard output")
+	a.bindFlags(c, "report", "by", "since", "until", "tz", "top", "format", "output")
+	return c
+}
+
+func (a *app) reportOptions() (reportOptions, error) {
+	opts := reportOptions{
+		by:     splitList(a.v.GetStringSlice("report.by")),
+		top:    a.v.GetInt("report.top"),
+		format: a.v.GetString("report.format"),
+		output: a.v.GetString("report.output"),
+	}
+	if err := checkDims(opts.by); err != nil {
+		return opts, err
+	}
+	if !render.ValidFormat(opts.format) {
+		return opts, usageErrorf("--format %q: want table, json, csv or markdown", opts.format)
+	}
+	if opts.top < 0 {
+		return opts, usageErrorf("--top %d: want 0 or more", opts.top)
+	}
+
+	var err error
+	if opts.loc, err = loadZone(a.v.GetString("report.tz")); err != nil {
+		return opts, err
+	}
+	opts.since, opts.until, err = parseWindow(a.v.GetString("report.since"), a.v.GetString("report.until"), opts.loc)
+	return opts, err
+}
+
+// splitList accepts both repeated flags and comma-separated values, as
+// given in a config file or an environment variable.
+func splitList(in []string) []string {
+	var out []string
+	for _, v := range in {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func checkDims(by []string) error {
+	for i, d := range by {
+		if !slices.Contains(analyze.Dimensions, d) {
+			return usageErrorf("--by %q: not a dimension; use any of %s", d, strings.Join(analyze.Dimensions, ", "))
+		}
+		if slices.Contains(by[:i], d) {
+			return usageErrorf("--by %q given twice", d)
+		}
+	}
+	return nil
+}
+
+func (a *app) runReport(ctx context.Context, opts reportOptions) error {
+	rep, err := a.buildReport(ctx, opts)
+	if err != nil {
+		return err
+	}
+	return a.writeDocument(opts.output, func(w io.Writer) error {
+		if err := render.Report(w, rep, opts.format); err != nil {
+			return err
+		}
+		if opts.format == render.FormatTable || opts.format == render.FormatMarkdown {
+			render.ReportNotes(a.io.Err, rep)
+		}
+		return nil
+	})
+}
+
+func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Report, error) {
+	table, err := a.priceTable()
+	if err != nil {
+		return nil, err
+	}
+	st, err := a.openStore(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+
+	cells, err := st.Cells(ctx, analyze.Query{Since: opts.since, Until: opts.until, Loc: opts.loc, By: opts.by})
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
+	}
+	versions, err := st.PriceTableVersions(ctx)
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
+	}
+	return analyze.BuildReport(cells, table, analyze.ReportOptions{
+		By: opts.by, Top: opts.top, StoredVersions: versions, GeneratedBy: generatedBy(),
+		Window: analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
+	})
+}
+
+// writeDocument sends a command's result to -o FILE or standard output.
+func (a *app) writeDocument(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return write(a.io.Out)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("output: %w", err))
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

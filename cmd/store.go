@@ -1,0 +1,49 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/pricing"
+)
+
+// openStore opens the store named by --db. Failures are runtime errors
+// (exit 4): a locked store, one from a newer costctl, an unwritable path.
+func (a *app) openStore(ctx context.Context, readOnly bool) (*store.Store, error) {
+	path := a.v.GetString("db")
+	if readOnly {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, usageErrorf("store %s does not exist: run costctl ingest first, or pass --db", path)
+		}
+	}
+	st, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w", path, err))
+	}
+	return st, nil
+}
+
+// priceTable is the built-in table with the --prices file merged over it.
+func (a *app) priceTable() (*pricing.Table, error) {
+	table, err := pricing.Embedded()
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("built-in price table: %w", err))
+	}
+	path := a.v.GetString("prices")
+	if path == "" {
+		return table, nil
+	}
+
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageErrorf("price file: %w", err)
+	}
+	over, err := pricing.Parse(data, path)
+	if err != nil {
+		return nil, usageErrorf("price file: %w", err)
+	}
+	return table.Merge(over), nil
+}
