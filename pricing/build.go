@@ -71,7 +71,10 @@ func buildRows(modelID string, raws []rawRow) ([]*Row, error) {
 		if prev.Until.IsZero() {
 			prev.Until = next.From
 		}
-		if prev.Until.After(next.From) || prev.From.Equal(next.From) {
+		if prev.From.Equal(next.From) {
+			return nil, fmt.Errorf("two rows start on %s", prev.From.Format(time.DateOnly))
+		}
+		if prev.Until.After(next.From) {
 			return nil, fmt.Errorf("row %s overlaps row %s", prev.ID, next.ID)
 		}
 	}
