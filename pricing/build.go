@@ -146,8 +146,8 @@ func buildBands(raws []rawBand) ([]Band, error) {
 	return bands, nil
 }
 
-// buildTiers parses the service tiers. Explicit tier prices are refused on
-// a row with long-context bands, because they would have to say which band
+// buildTiers parses the service tiers. Explicit tier prices are rejected on
+// a row with long-context bands, because they would have to name the band
 // they replace.
 func buildTiers(raws map[string]rawTier, hasBands bool) (map[string]TierRule, error) {
 	tiers := make(map[string]TierRule, len(raws))

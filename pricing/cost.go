@@ -36,9 +36,9 @@ func (r *Row) Band(promptTokens int64) int {
 // UnitPrices returns the row's prices for a band and modifiers, applied in
 // this order:
 //  1. the band picks the price set (base or long-context), for every class;
-//  2. the service tier replaces it with the tier's explicit prices or
-//     multiplies it (batch 0.5 stacks with the cache prices of step 1);
-//     an unknown tier such as "standard" or "auto" leaves it unchanged;
+//  2. the service tier multiplies it (batch 0.5 stacks with the cache prices
+//     of step 1) or replaces it with the tier's explicit prices. A tier the
+//     row does not list, such as "standard" or "auto", leaves it unchanged;
 //  3. the inference_geo factor multiplies every class;
 //  4. the speed factor multiplies every class.
 //

@@ -174,3 +174,43 @@ func TestCostErrors(t *testing.T) {
 		}
 	}
 }
+
+// The embedded factors must not round, so listed prices stay exact under
+// every tier, region and speed modifier.
+func TestEmbeddedFactorsExact(t *testing.T) {
+	for _, m := range embedded(t).Models() {
+		for _, r := range m.Rows {
+			for _, f := range rowFactors(r) {
+				for _, ps := range rowPriceSets(r) {
+					for c, p := range ps.PerToken {
+						if (int64(p)*int64(f))%int64(one) != 0 {
+							t.Errorf("row %s: %s × %s is not a whole picodollar", r.ID, Class(c), f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func rowFactors(r *Row) []Multiplier {
+	var fs []Multiplier
+	for _, tier := range r.ServiceTiers {
+		fs = append(fs, tier.Multiplier)
+	}
+	for _, f := range r.InferenceGeo {
+		fs = append(fs, f)
+	}
+	for _, f := range r.Speed {
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+func rowPriceSets(r *Row) []PriceSet {
+	sets := []PriceSet{r.Prices}
+	for _, b := range r.Bands {
+		sets = append(sets, b.Prices)
+	}
+	return sets
+}

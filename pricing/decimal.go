@@ -20,8 +20,8 @@ var errNotDecimal = errors.New("not a plain decimal number")
 
 // parseDecimal returns text × 10^scale as an integer, exactly. The text must
 // be a non-negative plain decimal ("3", "0.075", "22.50") with at most scale
-// digits after the point; exponents, signs and anything float parsing might
-// round are rejected.
+// digits after the point. Exponents and signs are rejected, because float
+// parsing could round them.
 func parseDecimal(text string, scale int) (int64, error) {
 	whole, frac, hasPoint := strings.Cut(text, ".")
 	if strings.HasPrefix(text, "-") {
@@ -91,9 +91,9 @@ func (m Multiplier) String() string {
 }
 
 // apply multiplies a unit price by the factor. A result between two
-// picodollars is rounded half away from zero; every factor in the embedded
-// table gives an exact result for its prices, so rounding only happens with
-// user-supplied factors.
+// picodollars is rounded half away from zero. Every factor in the embedded
+// table gives an exact result for its row's prices (a test checks this), so
+// only user-supplied factors can round.
 func (m Multiplier) apply(p Pico) Pico {
 	if m == one {
 		return p

@@ -16,8 +16,8 @@ type Match struct {
 
 // routePrefixes are gateway and SDK prefixes in front of a model name
 // ("openai/gpt-4o", "bedrock/us.anthropic.…", "models/gemini-2.5-pro").
-// They say how the request was routed, not which model ran, so they are
-// removed before matching. Longer prefixes come first.
+// They describe how the request was routed, not which model ran, so they
+// are removed before matching. Longer prefixes come first.
 var routePrefixes = []string{
 	"publishers/anthropic/models/", "publishers/google/models/",
 	"bedrock/converse/", "bedrock/", "vertex_ai/", "anthropic/", "openai/",
@@ -51,7 +51,7 @@ func normalizeName(name string) string {
 
 // Resolve finds the model a logged name refers to and the row in effect at
 // the instant. Names match exactly after normalisation, then by the models'
-// patterns; there is no prefix or substring matching, so a dated snapshot
+// patterns. There is no prefix or substring matching, so a dated snapshot
 // with its own prices never falls back to its family's entry.
 //
 // provider may be empty (any provider) or one of Providers; then only models

@@ -155,8 +155,7 @@ func TestEmbeddedModelsSorted(t *testing.T) {
 	}
 }
 
-// Every row must resolve from its model id on its first day, with a
-// minimum cacheable length for every chat model's table entry.
+// Every row must resolve from its model id on its first day.
 func TestEmbeddedRowsResolve(t *testing.T) {
 	table := embedded(t)
 	for _, m := range table.Models() {
