@@ -182,6 +182,10 @@ func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, err
 	if err != nil {
 		return nil, err
 	}
+	return s.cells(ctx, p)
+}
+
+func (s *Store) cells(ctx context.Context, p *plan) ([]analyze.Cell, error) {
 	groups, err := s.groups(ctx, p)
 	if err != nil {
 		return nil, err

@@ -125,6 +125,9 @@ func (s *Store) prepare(ctx context.Context, readOnly bool) error {
 	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
 		return fmt.Errorf("open store: set WAL mode: %w", lockError(err))
 	}
+	if have == supportedSchema {
+		return nil
+	}
 	if err := migrate(ctx, s.db); err != nil {
 		return err
 	}
