@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end scripts in testdata/script. $SAMPLE is
 // the bundled sample and $SHARED the shared real-world files; scripts that
-// need $SHARED skip themselves when it is absent.
+// need $SHARED skip themselves with [!shared] when it is absent.
 func TestScripts(t *testing.T) {
 	root, err := os.Getwd()
 	if err != nil {
@@ -43,13 +44,19 @@ func TestScripts(t *testing.T) {
 			env.Setenv("TZ", "UTC")
 			return nil
 		},
+		// [shared] holds when ../shared, with the real-world files, is there.
+		Condition: func(cond string) (bool, error) {
+			if cond != "shared" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return sharedDir(root) != "", nil
+		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"jsonget":    cmdJSONGet,
-			"jsonnear":   cmdJSONNear,
-			"jsonlen":    cmdJSONLen,
-			"exitcode":   cmdExitCode,
-			"validdoc":   cmdValidDoc,
-			"needshared": cmdNeedShared,
+			"jsonget":  cmdJSONGet,
+			"jsonnear": cmdJSONNear,
+			"jsonlen":  cmdJSONLen,
+			"exitcode": cmdExitCode,
+			"validdoc": cmdValidDoc,
 		},
 	})
 }
@@ -137,13 +144,6 @@ func cmdValidDoc(ts *testscript.TestScript, neg bool, args []string) {
 	err := schema.ValidateReport([]byte(ts.ReadFile(args[0])))
 	if (err == nil) == neg {
 		ts.Fatalf("%s: schema validation: %v", args[0], err)
-	}
-}
-
-// cmdNeedShared skips the script when the shared files are absent.
-func cmdNeedShared(ts *testscript.TestScript, _ bool, _ []string) {
-	if ts.Getenv("SHARED") == "" {
-		ts.Skip("../shared is not beside the repository")
 	}
 }
 

@@ -93,7 +93,7 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	rep.Totals = total.figures()
 	rep.Groups = sortedGroups(groups, opts.By, &total, opts.Top)
 	rep.UnpricedModels = sortedUnpriced(unpriced)
-	rep.Warnings = append(pc.warnings(), versionWarnings(opts.StoredVersions, table.Version())...)
+	rep.Warnings = append(append([]string{}, pc.warnings()...), versionWarnings(opts.StoredVersions, table.Version())...)
 	return rep, nil
 }
 

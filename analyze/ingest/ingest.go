@@ -6,7 +6,6 @@ package ingest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/costctl/costctl/analyze"
@@ -62,7 +61,7 @@ func (s *sink) readInput(ctx context.Context, in Input, opts Options) error {
 	if isStoreError(err) || ctx.Err() != nil {
 		return err
 	}
-	s.summary.FileErrors = append(s.summary.FileErrors, fmt.Sprintf("%s: %v", in.Name(), err))
+	s.summary.FileErrors = append(s.summary.FileErrors, err.Error())
 	return nil
 }
 
