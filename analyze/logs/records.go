@@ -184,7 +184,13 @@ func (s *docSource) syntaxError(err error) (record, bool, error) {
 	if !errors.As(err, &syn) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return record{}, false, err
 	}
-	line := s.tr.lineAt(s.base + s.dec.InputOffset())
+	// A syntax error's offset counts from the start of the decoder's input;
+	// a truncated document ends where the decoder stopped.
+	off := s.dec.InputOffset()
+	if syn != nil {
+		off = max(syn.Offset-1, 0)
+	}
+	line := s.tr.lineAt(s.base + off)
 	return record{line: line, err: malformed("invalid JSON: %v; the rest of the file is skipped", err)}, true, nil
 }
 
