@@ -10,32 +10,39 @@ import (
 	"github.com/costctl/costctl/analyze"
 )
 
-// batch writes requests inside one transaction with prepared statements.
+// batch writes requests inside one transaction. It reads the stored copies
+// of the batch's keys with a few multi-id queries, settles duplicates in
+// memory, and then writes each changed row once with multi-row statements,
+// because the per-statement cost dominates row-at-a-time writing.
 type batch struct {
 	ctx  context.Context
+	tx   *sql.Tx
 	hash func(string) int64
 	dict *dictCache
 
-	selectRow, insertRow, replaceRow *sql.Stmt
-	selectDictID, insertDict         *sql.Stmt
-	selectDictValue                  *sql.Stmt
+	selectRow, selectDictID, insertDict, selectDictValue *sql.Stmt
 
+	// slots is the batch's view of requests by id: a nil entry is an id known
+	// to be free.
+	slots  map[int64]*slot
 	rollup *rollupDelta
 	stats  WriteStats
 }
 
-func newBatch(ctx context.Context, tx *sql.Tx, hash func(string) int64, dict *dictCache) (*batch, error) {
-	cols := strings.Join(requestColumns(), ", ")
-	values := placeholders(len(requestColumns()))
-	b := &batch{ctx: ctx, hash: hash, dict: dict, rollup: newRollupDelta()}
+// slot is a requests row as the batch will leave it.
+type slot struct {
+	row     row
+	existed bool // stored before the batch
+	dirty   bool // to be written
+}
 
+func newBatch(ctx context.Context, tx *sql.Tx, hash func(string) int64, dict *dictCache) (*batch, error) {
+	b := &batch{ctx: ctx, tx: tx, hash: hash, dict: dict, slots: map[int64]*slot{}, rollup: newRollupDelta()}
 	statements := []struct {
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&b.selectRow, "SELECT " + cols + " FROM requests WHERE id = ?"},
-		{&b.insertRow, "INSERT INTO requests (" + cols + ") VALUES (" + values + ")"},
-		{&b.replaceRow, "REPLACE INTO requests (" + cols + ") VALUES (" + values + ")"},
+		{&b.selectRow, "SELECT " + strings.Join(requestColumns(), ", ") + " FROM requests WHERE id = ?"},
 		{&b.selectDictID, "SELECT id FROM dict WHERE value = ?"},
 		{&b.insertDict, "INSERT INTO dict (value) VALUES (?) RETURNING id"},
 		{&b.selectDictValue, "SELECT value FROM dict WHERE id = ?"},
@@ -52,35 +59,59 @@ func newBatch(ctx context.Context, tx *sql.Tx, hash func(string) int64, dict *di
 }
 
 func (b *batch) close() {
-	for _, s := range []*sql.Stmt{b.selectRow, b.insertRow, b.replaceRow, b.selectDictID, b.insertDict, b.selectDictValue} {
+	for _, s := range []*sql.Stmt{b.selectRow, b.selectDictID, b.insertDict, b.selectDictValue} {
 		if s != nil {
 			s.Close()
 		}
 	}
 }
 
-// put stores r unless a copy at least as complete is already stored. Its
-// slot is the hash of its dedup key; a slot taken by another key (a hash
-// collision) moves it to the next integer, so every key has a deterministic
-// slot given the keys stored before it.
-func (b *batch) put(r *analyze.Request, priceTable int64) error {
-	next, err := b.encode(r, priceTable)
-	if err != nil {
-		return err
+// run settles and writes the requests, which must not change meanwhile.
+func (b *batch) run(reqs []analyze.Request, priceTable int64) error {
+	rows := make([]row, len(reqs))
+	ids := make([]int64, len(reqs))
+	for i := range reqs {
+		var err error
+		if rows[i], err = b.encode(&reqs[i], priceTable); err != nil {
+			return err
+		}
+		ids[i] = b.hash(rows[i].key)
 	}
 
+	if err := b.prefetch(ids); err != nil {
+		return err
+	}
+	for i := range reqs {
+		if err := b.put(&reqs[i], &rows[i]); err != nil {
+			return err
+		}
+	}
+	if err := b.write(); err != nil {
+		return err
+	}
+	return b.rollup.apply(b.ctx, b.tx)
+}
+
+// put settles r against the stored or earlier copy of its key. Its slot is
+// the hash of its dedup key; a slot taken by another key (a hash collision)
+// moves it to the next integer, so every key has a deterministic slot given
+// the keys stored before it.
+func (b *batch) put(r *analyze.Request, next *row) error {
 	for id := b.hash(next.key); ; id++ {
-		stored, found, err := b.load(id)
+		current, err := b.lookup(id)
 		if err != nil {
 			return err
 		}
-		if !found {
+		if current == nil {
 			next.id = id
-			return b.insert(&next)
+			b.slots[id] = &slot{row: *next, dirty: true}
+			b.rollup.add(next, 1)
+			b.stats.Inserted++
+			return nil
 		}
-		if stored.key == next.key {
+		if current.row.key == next.key {
 			next.id = id
-			return b.merge(r, &next, &stored)
+			return b.merge(r, next, current)
 		}
 	}
 }
@@ -100,31 +131,67 @@ func (b *batch) encode(r *analyze.Request, priceTable int64) (row, error) {
 	return out, nil
 }
 
-func (b *batch) load(id int64) (row, bool, error) {
-	var r row
-	err := b.selectRow.QueryRowContext(b.ctx, id).Scan(r.fields()...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return row{}, false, nil
+// prefetch reads the rows at ids in chunks below SQLite's limit on bound
+// parameters, and marks the ids it did not find as free.
+func (b *batch) prefetch(ids []int64) error {
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		if err := b.prefetchChunk(part); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return row{}, false, fmt.Errorf("read request %d: %w", id, err)
-	}
-	return r, true, nil
-}
-
-func (b *batch) insert(r *row) error {
-	if _, err := b.insertRow.ExecContext(b.ctx, r.values()...); err != nil {
-		return fmt.Errorf("insert request: %w", err)
-	}
-	b.rollup.add(r, 1)
-	b.stats.Inserted++
 	return nil
 }
 
-// merge replaces the stored copy when the new one is more complete by
+func (b *batch) prefetchChunk(ids []int64) error {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+		b.slots[id] = nil
+	}
+	query := "SELECT " + strings.Join(requestColumns(), ", ") + " FROM requests WHERE id IN (" + placeholders(len(ids)) + ")"
+	rows, err := b.tx.QueryContext(b.ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("read stored requests: %w", err)
+	}
+	defer rows.Close()
+
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(r.fields()...); err != nil {
+			return fmt.Errorf("read stored requests: %w", err)
+		}
+		b.slots[r.id] = &slot{row: r, existed: true}
+	}
+	return rows.Err()
+}
+
+// lookup returns the slot at id, nil when the id is free. Only ids reached by
+// probing past a collision miss the prefetch.
+func (b *batch) lookup(id int64) (*slot, error) {
+	if s, ok := b.slots[id]; ok {
+		return s, nil
+	}
+
+	var r row
+	err := b.selectRow.QueryRowContext(b.ctx, id).Scan(r.fields()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		b.slots[id] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read request %d: %w", id, err)
+	}
+	s := &slot{row: r, existed: true}
+	b.slots[id] = s
+	return s, nil
+}
+
+// merge replaces the current copy when the new one is more complete by
 // analyze.MoreComplete, and moves the rollup counters with it.
-func (b *batch) merge(r *analyze.Request, next, stored *row) error {
-	old, err := b.request(stored)
+func (b *batch) merge(r *analyze.Request, next *row, current *slot) error {
+	old, err := b.request(&current.row)
 	if err != nil {
 		return err
 	}
@@ -133,11 +200,9 @@ func (b *batch) merge(r *analyze.Request, next, stored *row) error {
 		return nil
 	}
 
-	if _, err := b.replaceRow.ExecContext(b.ctx, next.values()...); err != nil {
-		return fmt.Errorf("replace request: %w", err)
-	}
-	b.rollup.add(stored, -1)
+	b.rollup.add(&current.row, -1)
 	b.rollup.add(next, 1)
+	current.row, current.dirty = *next, true
 	b.stats.Replaced++
 	return nil
 }

@@ -98,6 +98,7 @@ func dataSourceName(path string, opts Options) (string, error) {
 	}
 	params := url.Values{}
 	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
+	params.Add("_pragma", "cache_size(-32768)")
 	if opts.ReadOnly {
 		params.Set("mode", "ro")
 	} else {

@@ -123,12 +123,7 @@ func (w *Writer) writeBatch() (WriteStats, error) {
 	if err != nil {
 		return WriteStats{}, err
 	}
-	for i := range w.batch {
-		if err := b.put(&w.batch[i], priceTable); err != nil {
-			return WriteStats{}, err
-		}
-	}
-	if err := b.rollup.apply(w.ctx, tx); err != nil {
+	if err := b.run(w.batch, priceTable); err != nil {
 		return WriteStats{}, err
 	}
 	if err := tx.Commit(); err != nil {
