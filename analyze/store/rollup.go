@@ -80,26 +80,41 @@ func (d *rollupDelta) add(r *row, sign int64) {
 	v[vWebSearches] += sign * r.ints[iWebSearches]
 }
 
-// apply writes the collected changes and deletes rows left with no requests.
+// apply writes the collected changes with multi-row upserts and then deletes
+// rows left with no requests.
 func (d *rollupDelta) apply(ctx context.Context, tx *sql.Tx) error {
-	upsert, err := tx.PrepareContext(ctx, rollupUpsertSQL())
-	if err != nil {
-		return fmt.Errorf("prepare rollup upsert: %w", err)
+	keys := make([]rollupKey, 0, len(d.values))
+	for k := range d.values {
+		keys = append(keys, k)
 	}
-	defer upsert.Close()
+
+	const rowsPerUpsert = 64 // 64 × 28 parameters
+	for start := 0; start < len(keys); start += rowsPerUpsert {
+		part := keys[start:min(start+rowsPerUpsert, len(keys))]
+		var args []any
+		for _, k := range part {
+			args = append(append(args, k.args()...), d.values[k].args()...)
+		}
+		if _, err := tx.ExecContext(ctx, rollupUpsertSQL(len(part)), args...); err != nil {
+			return fmt.Errorf("update rollup: %w", err)
+		}
+	}
+	return d.deleteEmpty(ctx, tx)
+}
+
+// deleteEmpty removes the rows a replaced copy may have emptied, so that the
+// rollup never holds a row with zero requests.
+func (d *rollupDelta) deleteEmpty(ctx context.Context, tx *sql.Tx) error {
+	if len(d.subtracted) == 0 {
+		return nil
+	}
 	remove, err := tx.PrepareContext(ctx, rollupDeleteSQL())
 	if err != nil {
 		return fmt.Errorf("prepare rollup delete: %w", err)
 	}
 	defer remove.Close()
 
-	for k, v := range d.values {
-		if _, err := upsert.ExecContext(ctx, append(k.args(), v.args()...)...); err != nil {
-			return fmt.Errorf("update rollup: %w", err)
-		}
-		if !d.subtracted[k] {
-			continue
-		}
+	for k := range d.subtracted {
 		if _, err := remove.ExecContext(ctx, k.args()...); err != nil {
 			return fmt.Errorf("update rollup: %w", err)
 		}
@@ -127,14 +142,18 @@ func rollupKeyColumns() []string {
 	return append([]string{"bucket"}, rollupDimColumns...)
 }
 
-func rollupUpsertSQL() string {
+// rollupUpsertSQL adds n rows of counters to the rollup, creating missing
+// rows.
+func rollupUpsertSQL(n int) string {
 	cols := append(rollupKeyColumns(), rollupValueColumns...)
 	sets := make([]string, len(rollupValueColumns))
 	for i, c := range rollupValueColumns {
 		sets[i] = fmt.Sprintf("%s = %s + excluded.%s", c, c, c)
 	}
-	return fmt.Sprintf("INSERT INTO rollup (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
-		strings.Join(cols, ", "), placeholders(len(cols)),
+	tuple := "(" + placeholders(len(cols)) + ")"
+	tuples := strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
+	return fmt.Sprintf("INSERT INTO rollup (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s",
+		strings.Join(cols, ", "), tuples,
 		strings.Join(rollupKeyColumns(), ", "), strings.Join(sets, ", "))
 }
 
