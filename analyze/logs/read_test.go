@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 func TestNotALog(t *testing.T) {
@@ -231,5 +233,27 @@ func TestContextCancelled(t *testing.T) {
 	_, err := ReadPath(ctx, fixture(t, "cases/C03.jsonl"), Options{}, &collectSink{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}
+
+func TestStdinZstd(t *testing.T) {
+	data, err := os.ReadFile(fixture(t, "cases/C05.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed := zw.EncodeAll(data, nil)
+
+	var sink collectSink
+	res, err := ReadReader(context.Background(), "-", bytes.NewReader(compressed), Options{}, &sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// C05 is one line: input 10, writes 10000 (5m) + 30000 (1h), output 800.
+	if res.Requests != 1 || bucketsOf(sink.requests[0]) != (buckets{in: 10, write5m: 10000, write1h: 30000, out: 800}) {
+		t.Errorf("result = %+v, want the one C05 request", res)
 	}
 }
