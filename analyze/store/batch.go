@@ -93,9 +93,9 @@ func (b *batch) run(reqs []analyze.Request, priceTable int64) error {
 }
 
 // put settles r against the stored or earlier copy of its key. Its slot is
-// the hash of its dedup key; a slot taken by another key (a hash collision)
-// moves it to the next integer, so every key has a deterministic slot given
-// the keys stored before it.
+// the hash of its dedup key. When another key holds that slot (a hash
+// collision), put tries the next integer, so the slot depends only on the
+// keys stored before it.
 func (b *batch) put(r *analyze.Request, next *row) error {
 	for id := b.hash(next.key); ; id++ {
 		current, err := b.lookup(id)

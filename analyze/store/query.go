@@ -140,8 +140,9 @@ func (p *plan) aggregates() []string {
 	return agg
 }
 
-// where limits the query to [Since, Until). Stored times are whole
-// milliseconds, so a bound with a fraction of a millisecond rounds up.
+// where builds the condition that limits the query to [Since, Until). Stored
+// times are whole milliseconds, so a bound with a fraction of a millisecond
+// rounds up.
 func (p *plan) where() (string, []any) {
 	var conds []string
 	var args []any
@@ -175,8 +176,8 @@ func ceilMilli(t time.Time) int64 {
 
 // Cells groups the requests in q's window by q.By and the price fields,
 // sorted by Key and then the price fields. It reads the rollup when every
-// dimension is in it and the window falls on 15-minute boundaries, else the
-// requests table; both give the same cells.
+// dimension is in it and the window falls on 15-minute boundaries. Otherwise
+// it reads the requests table, which gives the same cells more slowly.
 func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, error) {
 	p, err := newPlan(q)
 	if err != nil {

@@ -321,7 +321,7 @@ func createdBy() string {
 	return strings.TrimSpace("costctl " + version)
 }
 
-// querier is what schema reads need from *sql.DB and *sql.Tx.
+// querier is the single-row query method shared by *sql.DB and *sql.Tx.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

@@ -1,7 +1,7 @@
-// Package store keeps canonical requests in one SQLite file: a dictionary-
-// encoded request table deduplicated by DedupKey, and a rollup of 15-minute
-// buckets by low-cardinality dimensions that answers most reports without
-// scanning requests.
+// Package store keeps canonical requests in one SQLite file. The requests
+// table is dictionary-encoded and holds one row per DedupKey. A rollup of
+// 15-minute buckets by low-cardinality dimensions serves most reports
+// without scanning requests.
 package store
 
 import (
@@ -39,7 +39,7 @@ var ErrLocked = errors.New("store is locked by another process")
 type NewerSchemaError struct {
 	Path      string
 	Have      int // schema version of the file
-	Supported int // newest schema version this build knows
+	Supported int // newest schema version this build can read
 }
 
 func (e *NewerSchemaError) Error() string {
@@ -98,7 +98,6 @@ func dataSourceName(path string, opts Options) (string, error) {
 	}
 	params := url.Values{}
 	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
-	params.Add("_pragma", "cache_size(-32768)")
 	if opts.ReadOnly {
 		params.Set("mode", "ro")
 	} else {

@@ -73,6 +73,8 @@ func (w *Writer) Add(r *analyze.Request) error {
 	}
 	w.batch = append(w.batch, *r)
 
+	// NOTE: the age is checked only here, so a batch waits in memory while
+	// the caller adds nothing, for example while a followed log is idle.
 	if len(w.batch) >= w.maxRows || time.Since(w.batchStart) >= maxBatchAge {
 		return w.flush()
 	}

@@ -20,8 +20,8 @@ import (
 // dedupCopies returns eight copies of four requests:
 //   - msg_a: one Claude Code message logged three times with growing output
 //     (10, 25, 40); input 100 and cache_read 1000 each; endpoint code.
-//   - msg_b: two copies with equal tokens (input 50, output 5); the one from
-//     logs/a.jsonl wins the tie on source, and it has endpoint chat while the
+//   - msg_b: two copies with equal tokens (input 50, output 5). The copy from
+//     logs/a.jsonl wins the tie on source. It has endpoint chat, and the
 //     logs/b.jsonl copy has endpoint search.
 //   - msg_c: output 8 twice; input 100 or 192, the higher total wins; code.
 //   - msg_d: a single copy, input 7, output 3, endpoint chat.
