@@ -1,11 +1,15 @@
 package cmd
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/costctl/costctl/cmd/render"
+	"github.com/costctl/costctl/pricing"
 )
 
 func newPricesCmd(a *app) *cobra.Command {
@@ -13,7 +17,8 @@ func newPricesCmd(a *app) *cobra.Command {
 		Use:   "prices",
 		Short: "Inspect the price table",
 	}
-	c.AddCommand(newPricesListCmd(a), newPricesShowCmd(a))
+	c.AddCommand(newPricesListCmd(a), newPricesShowCmd(a), newPricesValidateCmd(a),
+		newPricesDiffCmd(a), newPricesImportCmd(a))
 	return c
 }
 
@@ -71,4 +76,138 @@ func parseAt(v string) (time.Time, error) {
 		return time.Now().UTC(), nil
 	}
 	return parseBound("--at", v, time.UTC)
+}
+
+// builtinName names the embedded table where a command takes a price file.
+const builtinName = "builtin"
+
+func newPricesValidateCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check a price file: every error and warning, naming the model and field",
+		Long: `Parse a price file as --prices would and list every error (the file is
+rejected) and warning (the file loads, but a price breaks the provider's
+own rule). Exit status 2 when there is an error.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			t, err := readTable(args[0])
+			if err != nil {
+				return usageErrorf("%s is invalid:\n%s", args[0], joinLines(err))
+			}
+			for _, w := range t.Lint() {
+				fmt.Fprintf(a.io.Err, "warning: %s\n", w)
+			}
+			fmt.Fprintf(a.io.Out, "%s: valid, %d models, version %s\n", args[0], len(t.Models()), t.Version())
+			return nil
+		},
+	}
+}
+
+func newPricesDiffCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "diff A B",
+		Short: "List the price changes from table A to table B",
+		Long: `Compare two price tables. Each of A and B is a price file, or "builtin"
+for the table compiled into costctl. Prices are USD per million tokens.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(_ *cobra.Command, args []string) error {
+			var tables [2]*pricing.Table
+			for i, name := range args {
+				t, err := readTable(name)
+				if err != nil {
+					return usageErrorf("%w", err)
+				}
+				tables[i] = t
+			}
+			return render.PriceDiff(a.io.Out, tables[0], tables[1], pricing.Diff(tables[0], tables[1]))
+		},
+	}
+}
+
+// readTable reads a price file as is, or the embedded table for "builtin".
+func readTable(name string) (*pricing.Table, error) {
+	if name == builtinName {
+		return pricing.Embedded()
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("price file: %w", err)
+	}
+	return pricing.Parse(data, name)
+}
+
+func newPricesImportCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "import --from litellm FILE",
+		Short: "Convert another tool's price file into costctl's format",
+		Long: `Convert LiteLLM's model_prices_and_context_window.json into a costctl price
+file on standard output (or -o FILE), for use with --prices. LiteLLM lists
+current prices only, so every row starts on --effective (default today).
+Entries that break their provider's own pricing rules are left out, and
+each one is listed on standard error.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			return a.runPricesImport(args[0])
+		},
+	}
+	c.Flags().String("from", "", "format of FILE: litellm")
+	c.Flags().String("effective", "", "date the imported prices take effect, YYYY-MM-DD (default today, UTC)")
+	c.Flags().StringP("output", "o", "", "write the price file to FILE instead of standard output")
+	a.bindFlags(c, "prices.import", "from", "effective", "output")
+	return c
+}
+
+func (a *app) runPricesImport(path string) error {
+	if from := a.v.GetString("prices.import.from"); from != "litellm" {
+		return usageErrorf("--from %q: the only supported format is litellm", from)
+	}
+	effective, err := importDate(a.v.GetString("prices.import.effective"))
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return usageErrorf("import: %w", err)
+	}
+
+	res, err := pricing.ImportLiteLLM(data, effective, time.Now().UTC().Truncate(24*time.Hour))
+	if err != nil {
+		return usageErrorf("import %s: %w", path, err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.io.Err, "warning: %s\n", w)
+	}
+	fmt.Fprintf(a.io.Err, "imported %d models from %s\n", res.Models, path)
+	return a.writeFile(a.v.GetString("prices.import.output"), res.YAML)
+}
+
+func importDate(v string) (time.Time, error) {
+	if v == "" {
+		return time.Now().UTC().Truncate(24 * time.Hour), nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, usageErrorf("--effective %q: want a date such as 2026-12-01", v)
+	}
+	return d, nil
+}
+
+func (a *app) writeFile(path string, data []byte) error {
+	if path == "" {
+		_, err := a.io.Out.Write(data)
+		return err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("output: %w", err))
+	}
+	return nil
+}
+
+// joinLines indents a joined error's lines under a heading.
+func joinLines(err error) string {
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		lines = append(lines, "  "+l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -87,9 +87,12 @@ func Parse(data []byte, name string) (*Table, error) {
 		return nil, fmt.Errorf("%s: %w", name, explainYAMLError(err))
 	}
 
-	t, err := build(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	t, errs := build(raw)
+	if len(errs) > 0 {
+		for i, err := range errs {
+			errs[i] = fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, errors.Join(errs...)
 	}
 	return t, nil
 }
@@ -113,26 +116,34 @@ func explainYAMLError(err error) error {
 	return errors.New(strings.Join(msgs, "; "))
 }
 
-func build(raw rawFile) (*Table, error) {
+// build returns the table, or every error found: one per broken model, so
+// that prices validate lists them all in one run.
+func build(raw rawFile) (*Table, []error) {
 	if !raw.Date.Set {
-		return nil, errors.New("missing key \"date\" (the date the prices were checked, YYYY-MM-DD)")
+		return nil, []error{errors.New("missing key \"date\" (the date the prices were checked, YYYY-MM-DD)")}
 	}
 	date, err := parseDate(raw.Date, "date")
 	if err != nil {
-		return nil, err
+		return nil, []error{err}
 	}
 
 	models := make([]*Model, 0, len(raw.Models))
 	seen := map[string]string{}
+	var errs []error
 	for i, rm := range raw.Models {
 		m, err := buildModel(rm)
 		if err != nil {
-			return nil, fmt.Errorf("model %s: %w", modelLabel(rm, i), err)
+			errs = append(errs, fmt.Errorf("model %s: %w", modelLabel(rm, i), err))
+			continue
 		}
 		if err := claimNames(seen, m); err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		models = append(models, m)
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return newTable(date, models), nil
 }

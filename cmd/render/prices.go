@@ -80,3 +80,17 @@ func until(r *pricing.Row) string {
 	}
 	return " until " + r.Until.Format(time.DateOnly)
 }
+
+// PriceDiff writes the changes from table a to table b, one line each.
+func PriceDiff(w io.Writer, a, b *pricing.Table, changes []pricing.Change) error {
+	fmt.Fprintf(w, "price table %s -> %s: %d changes\n", a.Version(), b.Version(), len(changes))
+	if len(changes) == 0 {
+		return nil
+	}
+	g := grid{header: []string{"model", "row", "change", "field", "old", "new"}}
+	g.numeric = []bool{false, false, false, false, true, true}
+	for _, c := range changes {
+		g.rows = append(g.rows, []string{c.ModelID, c.RowID, c.Kind, c.Field, c.Old, c.New})
+	}
+	return writeTable(w, g)
+}
