@@ -62,19 +62,15 @@ func (fr *fileReader) reject(line int64, err error) error {
 }
 
 // recordHasher computes RecordHash, the identity of a record without a
-// response id: 64-bit FNV-1a of the record's canonical bytes (compact JSON,
-// or the CSV fields joined by a unit separator), in hex.
+// response id: 64-bit FNV-1a, in hex, of the record's bytes as they appear
+// in the file (the CSV fields joined by a unit separator). Re-reading a
+// file gives the same hashes; reformatting it gives new ones.
 type recordHasher struct {
 	buf bytes.Buffer
 }
 
 func (h *recordHasher) json(data []byte) string {
-	h.buf.Reset()
-	if json.Compact(&h.buf, data) != nil {
-		h.buf.Reset()
-		h.buf.Write(data)
-	}
-	return h.sum(h.buf.Bytes())
+	return h.sum(data)
 }
 
 func (h *recordHasher) fields(fields []string) string {

@@ -1,7 +1,3 @@
-// Package logs reads request logs in the formats costctl knows, detects the
-// format of each file by content, and turns every billed call into an
-// analyze.Request. Parsers stream: memory does not grow with the input, and
-// a bad line becomes a Rejection instead of stopping the file.
 package logs
 
 import (

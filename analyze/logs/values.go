@@ -112,12 +112,9 @@ type flexString string
 // UnmarshalJSON keeps a string's value or any other literal's text.
 func (s *flexString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
+		v, err := unquote(b)
 		*s = flexString(v)
-		return nil
+		return err
 	}
 	if bytes.Equal(b, []byte("null")) {
 		*s = ""
@@ -125,6 +122,17 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	}
 	*s = flexString(b)
 	return nil
+}
+
+// unquote decodes a JSON string literal. The decoder has already checked
+// the syntax, so a literal without escapes is just its inner bytes.
+func unquote(b []byte) (string, error) {
+	if bytes.IndexByte(b, '\\') < 0 {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var v string
+	err := json.Unmarshal(b, &v)
+	return v, err
 }
 
 // timeValue is a timestamp field: an RFC 3339 string, a date, or a Unix
@@ -140,8 +148,8 @@ func (v *timeValue) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		v.setString(s)
