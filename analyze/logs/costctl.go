@@ -188,7 +188,8 @@ func (c *costctlRecord) fillFloats(r *analyze.Request) error {
 	return nil
 }
 
-// optFloat is an optional finite number; set tells a given 0 from none.
+// optFloat is an optional finite number. set is false when the field is
+// missing or null, so a logged 0 differs from no value.
 type optFloat struct {
 	v   float64
 	set bool
@@ -264,8 +265,8 @@ var costctlColumns = map[string]func(c *costctlRecord, s string){
 
 // newCostctlCSV maps the header to setters. Columns with other names are
 // ignored, so a spreadsheet export with extra columns (prompt text, notes)
-// reads as is; a column named twice is an error because one value would
-// be lost silently.
+// reads as is. A canonical column named twice is an error, because one of
+// its values would be lost silently.
 func newCostctlCSV(header []string) (csvRowParser, error) {
 	setters := make([]func(*costctlRecord, string), len(header))
 	seen := map[string]bool{}

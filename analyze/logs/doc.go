@@ -1,4 +1,4 @@
-// Package logs reads request logs in the formats costctl knows, detects the
+// Package logs reads request logs in the formats costctl reads, detects the
 // format of each file by content, and turns every billed call into an
 // analyze.Request. Parsers stream: memory does not grow with the input, and
 // a bad line becomes a Rejection instead of stopping the file.

@@ -11,7 +11,8 @@ import (
 )
 
 // emit completes a parsed request with provenance and the file-wide rules
-// (time in UTC, the assumed time, the default status) and hands it over.
+// (time in UTC, the assumed time, the default status) and passes it to the
+// sink.
 func (fr *fileReader) emit(req *analyze.Request, line int64) error {
 	req.Source = fr.res.Source
 	req.SourceSortKey = fr.res.Source

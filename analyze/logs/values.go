@@ -176,8 +176,8 @@ func (v timeValue) check(field string) (time.Time, error) {
 }
 
 // timeLayouts are tried in order. A value without a zone offset is taken
-// as UTC, because that is what loggers that omit the offset almost always
-// write (Python's datetime.utcnow().isoformat(), for one).
+// as UTC: Python's datetime.utcnow().isoformat(), for one, writes UTC
+// without an offset.
 var timeLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02 15:04:05.999999999Z07:00",
