@@ -1,0 +1,41 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/costctl/costctl/analyze"
+)
+
+func newRepriceCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "reprice",
+		Short: "Re-resolve every stored request against the active price table",
+		Long: `Resolve every stored request's model and dated price row again with the
+active table (the built-in one with --prices merged over it) and record that
+table's version with each request. Run it after changing a price file, so
+that report prices every request from the active table and stops warning
+about older table versions.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			table, err := a.priceTable()
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(c.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+
+			stats, err := st.Reprice(c.Context(), analyze.Pricer{Table: table}, table.Version())
+			if err != nil {
+				return withCode(ExitRuntime, fmt.Errorf("reprice: %w", err))
+			}
+			fmt.Fprintf(a.io.Out, "repriced %d requests with price table %s: %d changed, %d unpriced\n",
+				stats.Requests, table.Version(), stats.Changed, stats.Unpriced)
+			return nil
+		},
+	}
+}
