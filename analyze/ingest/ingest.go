@@ -6,6 +6,8 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/costctl/costctl/analyze"
@@ -53,7 +55,51 @@ func Run(ctx context.Context, st *store.Store, table *pricing.Table, inputs []In
 
 // readInput reads one path (or stdin) and records what happened.
 func (s *sink) readInput(ctx context.Context, in Input, opts Options) error {
-	results, err := in.read(ctx, logs.Options{Format: opts.Format, AssumeTime: opts.AssumeTime}, s)
+	lopts := logs.Options{Format: opts.Format, AssumeTime: opts.AssumeTime}
+	if opts.Strict {
+		return s.readStrict(ctx, in, lopts)
+	}
+	return s.record(ctx, in, lopts)
+}
+
+// readStrict stores an input only when no line of it is rejected.
+func (s *sink) readStrict(ctx context.Context, in Input, lopts logs.Options) error {
+	reopen := func() (Input, func(), error) { return in, func() {}, nil }
+	if in.Reader != nil {
+		path, err := spool(in.Reader)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(path)
+		reopen = func() (Input, func(), error) { return reopenSpool(path, in.Path) }
+	}
+
+	check, done, err := reopen()
+	if err != nil {
+		return err
+	}
+	ok, c, err := strictCheck(ctx, check, lopts)
+	done()
+	if err == nil && !ok {
+		s.summary.Examples = append(s.summary.Examples, c.first...)
+		err = fmt.Errorf("%s: --strict: %d lines rejected, nothing stored from this input", in.Name(), c.rejected)
+	}
+	if err != nil {
+		s.summary.FileErrors = append(s.summary.FileErrors, err.Error())
+		return nil
+	}
+
+	again, done, err := reopen()
+	if err != nil {
+		return err
+	}
+	defer done()
+	return s.record(ctx, again, lopts)
+}
+
+// record reads an input into the store and notes what happened.
+func (s *sink) record(ctx context.Context, in Input, lopts logs.Options) error {
+	results, err := in.read(ctx, lopts, s)
 	s.summary.Files = append(s.summary.Files, results...)
 	if err == nil {
 		return nil
