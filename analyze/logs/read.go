@@ -50,14 +50,15 @@ func ReadReader(ctx context.Context, name string, r io.Reader, opts Options, sin
 
 // fileReader holds the state of reading one file.
 type fileReader struct {
-	ctx  context.Context
-	opts Options
-	sink Sink
-	res  FileResult
-	tr   *lineTracker
-	br   *bufio.Reader
-	fmt  *format
-	hash recordHasher
+	ctx   context.Context
+	opts  Options
+	sink  Sink
+	res   FileResult
+	tr    *lineTracker
+	br    *bufio.Reader
+	fmt   *format
+	parse parseFunc
+	hash  recordHasher
 }
 
 func newFileReader(ctx context.Context, name string, opts Options, sink Sink) *fileReader {
@@ -129,7 +130,7 @@ func (fr *fileReader) readJSON(first byte, base int64, forced *format) error {
 	if err != nil {
 		return fr.wrap(err)
 	}
-	if forced != nil && forced.parse == nil {
+	if forced != nil && !forced.readsJSON() {
 		return fr.wrap(fmt.Errorf("content is JSON but format %s reads CSV", forced.name))
 	}
 
@@ -140,6 +141,7 @@ func (fr *fileReader) readJSON(first byte, base int64, forced *format) error {
 		}
 	}
 	fr.res.Format = fr.fmt.name
+	fr.parse = fr.fmt.fileParser()
 	return fr.convertJSON(src)
 }
 
@@ -270,7 +272,7 @@ func (fr *fileReader) convert(rec record) error {
 	if rec.err != nil {
 		return fr.reject(rec.line, rec.err)
 	}
-	req, err := fr.fmt.parse(rec.data)
+	req, err := fr.parse(rec.data)
 	if err != nil {
 		return fr.reject(rec.line, err)
 	}

@@ -20,12 +20,30 @@ type format struct {
 	detect func(p *probe) bool
 	// parse converts one JSON record. It returns nil and no error for a
 	// record that carries no usage and is skipped silently.
-	parse func(data []byte) (*analyze.Request, error)
+	parse parseFunc
+	// newParse replaces parse for a format whose records depend on earlier
+	// records of the same file (cumulative counters): it returns a parse
+	// function holding the state of one file.
+	newParse func() parseFunc
 
 	// detectCSV reports whether a CSV header belongs to this format.
 	detectCSV func(header []string) bool
 	// newCSV validates a header and returns the parser of its rows.
 	newCSV func(header []string) (csvRowParser, error)
+}
+
+// parseFunc converts one JSON record; nil and no error skips it.
+type parseFunc func(data []byte) (*analyze.Request, error)
+
+// readsJSON reports whether the format parses JSON records.
+func (f *format) readsJSON() bool { return f.parse != nil || f.newParse != nil }
+
+// fileParser returns the parse function for one file of this format.
+func (f *format) fileParser() parseFunc {
+	if f.newParse != nil {
+		return f.newParse()
+	}
+	return f.parse
 }
 
 // csvRowParser converts one CSV row; nil and no error skips it.
