@@ -1,0 +1,239 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/costctl/costctl/analyze/check"
+	"github.com/costctl/costctl/cmd/render"
+)
+
+type checkOptions struct {
+	baseline     string
+	current      []string
+	since, until time.Time
+	loc          *time.Location
+	by           []string
+	top          int
+	format       string
+	output       string
+	thresholds   map[string]check.Level
+}
+
+// thresholdFlags maps each threshold flag to its threshold and level.
+var thresholdFlags = []struct {
+	flag, threshold, level, help string
+}{
+	{"warn-increase-usd", check.IncreaseUSD, "warn", "warn when total cost rises by more than this many USD"},
+	{"fail-increase-usd", check.IncreaseUSD, "fail", "fail when total cost rises by more than this many USD"},
+	{"warn-increase-pct", check.IncreasePct, "warn", "warn when total cost rises by more than this percent (0-100 scale)"},
+	{"fail-increase-pct", check.IncreasePct, "fail", "fail when total cost rises by more than this percent (0-100 scale)"},
+	{"warn-group-increase-usd", check.GroupIncreaseUSD, "warn", "warn when any --by group's cost rises by more than this many USD"},
+	{"fail-group-increase-usd", check.GroupIncreaseUSD, "fail", "fail when any --by group's cost rises by more than this many USD"},
+	{"warn-group-increase-pct", check.GroupIncreasePct, "warn", "warn when any --by group's cost rises by more than this percent"},
+	{"fail-group-increase-pct", check.GroupIncreasePct, "fail", "fail when any --by group's cost rises by more than this percent"},
+	{"warn-cost-per-request", check.CostPerRequestUSD, "warn", "warn when the current cost per request is above this many USD"},
+	{"fail-cost-per-request", check.CostPerRequestUSD, "fail", "fail when the current cost per request is above this many USD"},
+	{"max-unpriced", check.UnpricedRequests, "fail", "fail when the current side has more unpriced requests than this"},
+}
+
+func newCheckCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "check --baseline FILE [--current FILE ...]",
+		Short: "Compare cost with a baseline, explain the change and gate CI on thresholds",
+		Long: `Compare the current cost with a baseline document written by
+costctl report or costctl simulate with --format json, split the change
+into volume, mix, price and tokens-per-request effects, and judge warn and
+fail thresholds. Several --current files (shards of parallel jobs) are
+merged; without --current the current figures come from the store over
+--since/--until. Windows of different lengths are compared per day.
+
+Thresholds come from the flags and from the config section
+budgets.thresholds (` + strings.Join(check.ThresholdNames, ", ") + `,
+each with warn and fail); a flag overrides the config. A fail-level breach
+exits 1 after all output is written; a warn-level one exits 0.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			opts, err := a.checkOptions()
+			if err != nil {
+				return err
+			}
+			return a.runCheck(c.Context(), opts)
+		},
+	}
+	declareCheckFlags(c)
+	names := []string{"baseline", "current", "since", "until", "tz", "by", "top", "format", "output"}
+	for _, t := range thresholdFlags {
+		names = append(names, t.flag)
+	}
+	a.bindFlags(c, "check", names...)
+	return c
+}
+
+func declareCheckFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.String("baseline", "", "baseline document (JSON from costctl report or simulate)")
+	f.StringSlice("current", nil, "current document(s); several are merged; default: the store")
+	f.String("since", "", "store mode: start of the current window, inclusive (RFC 3339 or YYYY-MM-DD in --tz)")
+	f.String("until", "", "store mode: end of the current window, exclusive (RFC 3339 or YYYY-MM-DD in --tz)")
+	f.String("tz", "UTC", "store mode: IANA time zone of the window")
+	f.StringSlice("by", nil, "show and judge groups of these dimensions (both documents must have them)")
+	f.Int("top", 10, "rows in the table of top changes")
+	f.String("format", render.FormatTable, "output format: table, json or markdown")
+	f.StringP("output", "o", "", "write to FILE instead of standard output")
+	for _, t := range thresholdFlags {
+		if t.threshold == check.UnpricedRequests {
+			f.Int64(t.flag, 0, t.help)
+			continue
+		}
+		f.Float64(t.flag, 0, t.help)
+	}
+}
+
+func (a *app) checkOptions() (checkOptions, error) {
+	opts := checkOptions{
+		baseline: a.v.GetString("check.baseline"),
+		current:  splitList(a.v.GetStringSlice("check.current")),
+		by:       splitList(a.v.GetStringSlice("check.by")),
+		top:      a.v.GetInt("check.top"),
+		format:   a.v.GetString("check.format"),
+		output:   a.v.GetString("check.output"),
+	}
+	if opts.baseline == "" {
+		return opts, usageErrorf("--baseline is required: a document written by costctl report --format json")
+	}
+	if err := checkDims(opts.by); err != nil {
+		return opts, err
+	}
+	if !slices.Contains([]string{render.FormatTable, render.FormatJSON, render.FormatMarkdown}, opts.format) {
+		return opts, usageErrorf("--format %q: want table, json or markdown", opts.format)
+	}
+	if opts.top < 1 {
+		return opts, usageErrorf("--top %d: want 1 or more", opts.top)
+	}
+
+	var err error
+	if opts.thresholds, err = a.checkThresholds(); err != nil {
+		return opts, err
+	}
+	if opts.loc, err = loadZone(a.v.GetString("check.tz")); err != nil {
+		return opts, err
+	}
+	opts.since, opts.until, err = parseWindow(a.v.GetString("check.since"), a.v.GetString("check.until"), opts.loc)
+	return opts, err
+}
+
+// checkThresholds reads budgets.thresholds from the config, then lets each
+// threshold flag that was given (or set through its environment variable)
+// override its level.
+func (a *app) checkThresholds() (map[string]check.Level, error) {
+	levels := map[string]check.Level{}
+	for name := range a.v.GetStringMap("budgets.thresholds") {
+		if !slices.Contains(check.ThresholdNames, name) {
+			return nil, usageErrorf("config budgets.thresholds.%s: unknown threshold; use any of %s", name, strings.Join(check.ThresholdNames, ", "))
+		}
+	}
+	for _, name := range check.ThresholdNames {
+		var l check.Level
+		for _, level := range []string{"warn", "fail"} {
+			if key := "budgets.thresholds." + name + "." + level; a.v.IsSet(key) {
+				setLevel(&l, level, a.v.GetFloat64(key))
+			}
+		}
+		levels[name] = l
+	}
+
+	for _, t := range thresholdFlags {
+		if key := "check." + strings.ReplaceAll(t.flag, "-", "_"); a.v.IsSet(key) {
+			l := levels[t.threshold]
+			setLevel(&l, t.level, a.v.GetFloat64(key))
+			levels[t.threshold] = l
+		}
+	}
+	return levels, nil
+}
+
+func setLevel(l *check.Level, level string, v float64) {
+	if level == "warn" {
+		l.Warn = &v
+		return
+	}
+	l.Fail = &v
+}
+
+func (a *app) runCheck(ctx context.Context, opts checkOptions) error {
+	baseline, err := readCheckDocs([]string{opts.baseline})
+	if err != nil {
+		return err
+	}
+	current, err := a.currentDoc(ctx, opts, baseline.By)
+	if err != nil {
+		return err
+	}
+
+	res, err := check.Compare(baseline, current, check.Options{By: opts.by, Thresholds: opts.thresholds, GeneratedBy: generatedBy()})
+	if err != nil {
+		return withCode(ExitUsage, fmt.Errorf("check: %w", err))
+	}
+	err = a.writeDocument(opts.output, func(w io.Writer) error {
+		return render.Check(w, res, opts.format, opts.top)
+	})
+	if err != nil {
+		return err
+	}
+	return checkExit(res)
+}
+
+// currentDoc reads and merges the --current files, or builds the current
+// report from the store with the code report uses.
+func (a *app) currentDoc(ctx context.Context, opts checkOptions, by []string) (*check.Document, error) {
+	if len(opts.current) > 0 {
+		return readCheckDocs(opts.current)
+	}
+	rep, err := a.buildReport(ctx, reportOptions{by: by, since: opts.since, until: opts.until, loc: opts.loc})
+	if err != nil {
+		return nil, err
+	}
+	return check.FromReport("store "+a.v.GetString("db"), rep), nil
+}
+
+func readCheckDocs(paths []string) (*check.Document, error) {
+	docs := make([]*check.Document, 0, len(paths))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, usageErrorf("check: %w", err)
+		}
+		d, err := check.Parse(p, data)
+		if err != nil {
+			return nil, usageErrorf("check: %w", err)
+		}
+		docs = append(docs, d)
+	}
+	d, err := check.Merge(docs)
+	if err != nil {
+		return nil, usageErrorf("check: %w", err)
+	}
+	return d, nil
+}
+
+// checkExit turns a fail status into exit 1, once every output is written.
+func checkExit(res *check.Result) error {
+	if res.Status != check.StatusFail {
+		return nil
+	}
+	var failed []string
+	for _, t := range res.Thresholds {
+		if t.Status == check.StatusFail {
+			failed = append(failed, t.Name)
+		}
+	}
+	return withCode(ExitRegression, fmt.Errorf("check failed: %s at fail level", strings.Join(failed, ", ")))
+}
