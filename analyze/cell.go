@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"sort"
 	"time"
 
 	"github.com/costctl/costctl/pricing"
@@ -38,6 +39,9 @@ type Query struct {
 	Since, Until time.Time      // [Since, Until); zero means open
 	Loc          *time.Location // zone of day and hour buckets; nil = UTC
 	By           []string       // dimension names, in output order
+	// SplitAt (optional, sorted) splits cells at these instants, so that a
+	// price adjustment starting or ending there applies to whole cells.
+	SplitAt []time.Time
 }
 
 // Cell is the finest grouping the store returns: one value per Query.By
@@ -54,8 +58,25 @@ type Cell struct {
 	ServiceTier  string
 	InferenceGeo string
 	Speed        string
+	// Period is the Query.SplitAt interval of the cell's requests: 0 before
+	// SplitAt[0], i from SplitAt[i-1] on (see PeriodStart).
+	Period int
 
 	Requests int64 // every stored request, whatever its status
 	NoUsage  int64 // requests with status no_usage: cost unknown
 	Usage    pricing.Usage
+}
+
+// PeriodOf returns the index of the SplitAt interval that holds at.
+func PeriodOf(split []time.Time, at time.Time) int {
+	return sort.Search(len(split), func(i int) bool { return at.Before(split[i]) })
+}
+
+// PeriodStart returns the first instant of interval i of split, the zero
+// time for interval 0.
+func PeriodStart(split []time.Time, i int) time.Time {
+	if i == 0 {
+		return time.Time{}
+	}
+	return split[i-1]
 }

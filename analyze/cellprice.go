@@ -70,6 +70,9 @@ func (p *cellPricer) price(c *Cell, by []string) (tally, CellDoc, error) {
 	t.cost.Add(fees)
 	doc.CostByClassUSD["web_search"] = fees.USD()
 	doc.CostUSD = t.cost.USD()
+
+	t.list = t.cost
+	t.cost = pricing.Discounted(t.list, p.discount(c))
 	return t, doc, nil
 }
 

@@ -2,13 +2,16 @@ package analyze
 
 import "github.com/costctl/costctl/pricing"
 
-// tally accumulates requests, tokens and exact money for one group.
+// tally accumulates requests, tokens and exact money for one group. cost
+// is the effective cost, after negotiated discounts; list is the cost at
+// list prices. They are equal when no discount applies.
 type tally struct {
 	requests int64
 	unpriced int64
 	noUsage  int64
 	usage    pricing.Usage
 	cost     pricing.Money
+	list     pricing.Money
 }
 
 func (t *tally) add(o *tally) {
@@ -17,6 +20,7 @@ func (t *tally) add(o *tally) {
 	t.noUsage += o.noUsage
 	t.usage.Add(o.usage)
 	t.cost.Add(o.cost)
+	t.list.Add(o.list)
 }
 
 // figures turns the tally into the public document form. Cost per request
@@ -40,7 +44,7 @@ func (t *tally) figures() Figures {
 		UnpricedRequests:    t.unpriced,
 		UnknownCostRequests: t.noUsage,
 	}
-	f.ListCostUSD, f.EffectiveCostUSD = f.CostUSD, f.CostUSD
+	f.ListCostUSD, f.EffectiveCostUSD = t.list.USD(), f.CostUSD
 
 	if prompt := t.usage.PromptTokens(); prompt > 0 {
 		f.CacheHitRatio = float64(tok[pricing.CacheRead]) / float64(prompt)

@@ -29,6 +29,7 @@ type Table struct {
 	byName   map[string]*Model
 	patterns []pattern
 	rows     map[string]*Row
+	adjust   Adjustments
 }
 
 type pattern struct {

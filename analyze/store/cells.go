@@ -54,6 +54,9 @@ func cellOf(p *plan, g *group, names map[int64]string, labels *timeLabels) analy
 		InferenceGeo: value["inference_geo"], Speed: value["speed"],
 		Requests: g.values[vRequests], NoUsage: g.values[vNoUsage], Usage: usageOf(&g.values),
 	}
+	if len(p.q.SplitAt) > 0 {
+		c.Period = analyze.PeriodOf(p.q.SplitAt, time.Unix(g.bucket*bucketSeconds, 0))
+	}
 	for _, dim := range p.q.By {
 		c.Key = append(c.Key, keyValue(dim, &c, value, g.bucket, labels))
 	}
@@ -90,7 +93,7 @@ func addCounts(dst, src *analyze.Cell) {
 // does not occur in log values.
 func cellIdentity(c *analyze.Cell) string {
 	parts := append(slices.Clone(c.Key), c.Provider, c.Model, c.ModelID, c.PriceRowID,
-		strconv.Itoa(c.ContextBand), c.ServiceTier, c.InferenceGeo, c.Speed)
+		strconv.Itoa(c.ContextBand), c.ServiceTier, c.InferenceGeo, c.Speed, strconv.Itoa(c.Period))
 	return strings.Join(parts, "\x00")
 }
 
@@ -109,6 +112,7 @@ func sortCells(cells []analyze.Cell, by []string) {
 			cmp.Compare(a.ModelID, b.ModelID), cmp.Compare(a.PriceRowID, b.PriceRowID),
 			cmp.Compare(a.ContextBand, b.ContextBand), cmp.Compare(a.ServiceTier, b.ServiceTier),
 			cmp.Compare(a.InferenceGeo, b.InferenceGeo), cmp.Compare(a.Speed, b.Speed),
+			cmp.Compare(a.Period, b.Period),
 		)
 	})
 }

@@ -55,6 +55,9 @@ func newPlan(q analyze.Query) (*plan, error) {
 		q.Loc = time.UTC
 	}
 	p := &plan{q: q, rollup: aligned(q.Since) && aligned(q.Until), columns: slices.Clone(priceColumns)}
+	// Split instants are assigned per 15-minute bucket, so they must fall on
+	// bucket boundaries (adjustment dates do).
+	p.bucket = len(q.SplitAt) > 0
 
 	for _, dim := range q.By {
 		if isTimeDimension(dim) {
