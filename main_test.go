@@ -52,11 +52,12 @@ func TestScripts(t *testing.T) {
 			return sharedDir(root) != "", nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"jsonget":  cmdJSONGet,
-			"jsonnear": cmdJSONNear,
-			"jsonlen":  cmdJSONLen,
-			"exitcode": cmdExitCode,
-			"validdoc": cmdValidDoc,
+			"jsonget":    cmdJSONGet,
+			"jsonnear":   cmdJSONNear,
+			"jsonlen":    cmdJSONLen,
+			"exitcode":   cmdExitCode,
+			"validdoc":   cmdValidDoc,
+			"validcheck": cmdValidCheck,
 		},
 	})
 }
@@ -144,6 +145,18 @@ func cmdValidDoc(ts *testscript.TestScript, neg bool, args []string) {
 	err := schema.ValidateReport([]byte(ts.ReadFile(args[0])))
 	if (err == nil) == neg {
 		ts.Fatalf("%s: schema validation: %v", args[0], err)
+	}
+}
+
+// cmdValidCheck: validcheck FILE checks a check document against its
+// schema and that its effects add up to its change.
+func cmdValidCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: validcheck FILE")
+	}
+	err := schema.ValidateCheck([]byte(ts.ReadFile(args[0])))
+	if (err == nil) == neg {
+		ts.Fatalf("%s: check validation: %v", args[0], err)
 	}
 }
 
