@@ -14,10 +14,11 @@ import (
 
 type ingestOptions struct {
 	paths       []string
-	format      string
+	inputFormat string
 	assumeTime  time.Time
 	strict      bool
 	listFormats bool
+	output      string // summary format: table (text for people) or json
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -42,17 +43,22 @@ complete copy of each request is kept.`,
 	f.String("assume-time", "", "RFC 3339 time for records that carry none (else they are rejected)")
 	f.Bool("strict", false, "store nothing from an input with any rejected line")
 	f.Bool("list-formats", false, "list the input formats and exit")
-	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats")
+	f.String("format", render.FormatTable, "summary format: table (text) or json")
+	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats", "format")
 	return c
 }
 
 func (a *app) ingestOptions(args []string) (ingestOptions, error) {
 	opts := ingestOptions{
-		paths:  args,
-		format: a.v.GetString("ingest.input_format"),
-		strict: a.v.GetBool("ingest.strict"),
+		paths:       args,
+		inputFormat: a.v.GetString("ingest.input_format"),
+		output:      a.v.GetString("ingest.format"),
+		strict:      a.v.GetBool("ingest.strict"),
 	}
 	opts.listFormats = a.v.GetBool("ingest.list_formats")
+	if opts.output != render.FormatTable && opts.output != render.FormatJSON {
+		return opts, usageErrorf("--format %q: want table or json", opts.output)
+	}
 
 	if s := a.v.GetString("ingest.assume_time"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -83,17 +89,24 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 
 	bar := newProgress(a.io, "ingesting", false)
 	sum, err := ingest.Run(ctx, st, table, a.inputs(opts.paths), ingest.Options{
-		Format: opts.format, AssumeTime: opts.assumeTime, Strict: opts.strict,
+		Format: opts.inputFormat, AssumeTime: opts.assumeTime, Strict: opts.strict,
 		Progress: func(c ingest.Counts) { bar.set(c.Requests) },
 	})
 	bar.stop()
 	if err != nil {
 		return withCode(ExitRuntime, fmt.Errorf("ingest: %w", err))
 	}
-	if err := render.IngestSummary(a.io.Out, sum); err != nil {
+	if err := a.writeIngestSummary(sum, opts.output); err != nil {
 		return err
 	}
 	return ingestExit(sum)
+}
+
+func (a *app) writeIngestSummary(sum *ingest.Summary, format string) error {
+	if format == render.FormatJSON {
+		return render.JSON(a.io.Out, sum)
+	}
+	return render.IngestSummary(a.io.Out, sum)
 }
 
 func (a *app) inputs(paths []string) []ingest.Input {

@@ -13,10 +13,13 @@ const maxExamples = 5
 
 // Summary is what an ingest did, printed at its end.
 type Summary struct {
+	Kind       string            `json:"kind"`
 	Files      []logs.FileResult `json:"files"`
 	FileErrors []string          `json:"file_errors"`
 	Lines      int64             `json:"lines"`
 	Requests   int64             `json:"requests_read"`
+	Stored     int64             `json:"stored"`
+	Merged     int64             `json:"duplicates_merged"`
 	Write      store.WriteStats  `json:"-"`
 	Rejected   map[string]int64  `json:"rejected_by_reason"`
 	Examples   []string          `json:"rejected_examples"`
@@ -33,7 +36,10 @@ type UnpricedModel struct {
 }
 
 func newSummary() *Summary {
-	return &Summary{Rejected: map[string]int64{}, unpriced: map[[2]string]*UnpricedModel{}}
+	return &Summary{
+		Kind: "ingest", Files: []logs.FileResult{}, FileErrors: []string{}, Examples: []string{},
+		Rejected: map[string]int64{}, Unpriced: []UnpricedModel{}, unpriced: map[[2]string]*UnpricedModel{},
+	}
 }
 
 // RejectedLines is the number of lines rejected for any reason.
@@ -44,13 +50,6 @@ func (s *Summary) RejectedLines() int64 {
 	}
 	return n
 }
-
-// Stored is the number of requests new in the store after the run.
-func (s *Summary) Stored() int64 { return s.Write.Inserted }
-
-// Merged is the number of copies of already seen requests: the more
-// complete copy was kept, whichever came first.
-func (s *Summary) Merged() int64 { return s.Write.Replaced + s.Write.Kept }
 
 func (s *Summary) noteRejection(rej logs.Rejection) {
 	s.Rejected[string(rej.Kind)]++
@@ -70,7 +69,11 @@ func (s *Summary) noteUnpriced(r *analyze.Request) {
 }
 
 // finish totals the per-file results and orders the unpriced models.
+// Merged counts copies of requests already seen: whichever came first, the
+// more complete copy was kept.
 func (s *Summary) finish() {
+	s.Stored = s.Write.Inserted
+	s.Merged = s.Write.Replaced + s.Write.Kept
 	for _, f := range s.Files {
 		s.Lines += f.Lines
 		s.Requests += f.Requests

@@ -58,12 +58,12 @@ type Sink interface {
 
 // FileResult counts what one file produced.
 type FileResult struct {
-	Source   string // absolute cleaned path, or "-" for stdin
-	Format   string // detected or forced format; empty for an empty file
-	Lines    int64  // physical lines of the decompressed content
-	Requests int64  // requests passed to the sink
-	Rejected int64  // rejections passed to the sink
-	Skipped  int64  // records that carry no usage, skipped silently
+	Source   string `json:"source"`   // absolute cleaned path, or "-" for stdin
+	Format   string `json:"format"`   // detected or forced format; empty for an empty file
+	Lines    int64  `json:"lines"`    // physical lines of the decompressed content
+	Requests int64  `json:"requests"` // requests passed to the sink
+	Rejected int64  `json:"rejected"` // rejections passed to the sink
+	Skipped  int64  `json:"skipped"`  // records that carry no usage, skipped silently
 }
 
 // FormatInfo describes one supported format for --list-formats.

@@ -15,7 +15,7 @@ func IngestSummary(w io.Writer, s *ingest.Summary) error {
 	fmt.Fprintf(w, "read %s files (%s): %s lines, %s requests\n",
 		Count(int64(len(s.Files))), formatCounts(s.Files), Count(s.Lines), Count(s.Requests))
 	fmt.Fprintf(w, "stored %s new requests; merged %s duplicate copies (the most complete copy is kept)\n",
-		Count(s.Stored()), Count(s.Merged()))
+		Count(s.Stored), Count(s.Merged))
 
 	if n := s.RejectedLines(); n > 0 {
 		fmt.Fprintf(w, "rejected %s lines: %s\n", Count(n), reasonCounts(s.Rejected))
