@@ -1,0 +1,370 @@
+package simulate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/pricing"
+)
+
+// leverSet marks the levers a scenario applies.
+type leverSet uint8
+
+const (
+	useRoute leverSet = 1 << iota
+	useCompress
+	useCache
+	useBatch
+	useStructured
+)
+
+var leverBits = map[string]leverSet{
+	LeverRoute: useRoute, LeverCompress: useCompress, LeverCache: useCache,
+	LeverBatch: useBatch, LeverStructuredOutput: useStructured,
+}
+
+// defaultTTFT is the time to first token assumed when a request logs none:
+// a cache entry becomes readable this long after the request that wrote it.
+const defaultTTFT = 2 * time.Second
+
+// work is one request as a scenario bills it.
+type work struct {
+	analyze.Request
+	changed bool // a lever changed tokens, model or tier: re-check the band
+}
+
+// scenario is one replay of the traffic with some levers. Its state grows
+// with conversations and cache keys, never with requests.
+type scenario struct {
+	levers leverSet
+	cache  map[cacheKey]*cacheEntry
+	convs  map[string]*conversation
+	total  tally
+}
+
+func newScenario(levers leverSet) *scenario {
+	return &scenario{levers: levers, cache: map[cacheKey]*cacheEntry{}, convs: map[string]*conversation{}}
+}
+
+// cacheKey identifies a cached prefix: the model, and the logged prefix
+// hash or else the endpoint.
+type cacheKey struct {
+	modelID, prefix string
+}
+
+type cacheEntry struct {
+	lastUse     time.Time
+	visibleFrom time.Time
+}
+
+// conversation is the compression state of one (endpoint, session).
+type conversation struct {
+	turn       int64 // turn number within the current segment, from 1
+	firstIn    int64 // in_1 of the segment
+	prevIn     int64
+	compressed bool
+	removed    int64 // H_{c+1} at the last point c that compressed
+}
+
+// leverable reports whether levers may change a request: its cost must be
+// known and priced.
+func leverable(w *work) bool {
+	return w.Status != analyze.StatusNoUsage && w.PriceRowID != ""
+}
+
+// inputTokens is the total input the policy rules measure: uncached input
+// plus cache reads and writes.
+func inputTokens(u *pricing.Usage) int64 {
+	t := u.Tokens
+	return t[pricing.Input] + t[pricing.CacheRead] + t[pricing.CacheWrite5m] + t[pricing.CacheWrite1h]
+}
+
+// takeTokens removes n tokens from cache reads, then cache writes (5m, then
+// 1h), then uncached input, never below zero, and returns how many it took.
+func takeTokens(u *pricing.Usage, n int64) int64 {
+	taken := int64(0)
+	for _, c := range []pricing.Class{pricing.CacheRead, pricing.CacheWrite5m, pricing.CacheWrite1h, pricing.Input} {
+		d := min(n-taken, u.Tokens[c])
+		u.Tokens[c] -= d
+		taken += d
+	}
+	return taken
+}
+
+func (e *engine) route(w *work) {
+	rule := e.matchRule(w)
+	if rule == nil {
+		return
+	}
+	if rule.model.ID != w.ModelID && !e.moveModel(w, rule.model, rule.Model) {
+		return
+	}
+
+	for _, c := range []pricing.Class{pricing.Input, pricing.CacheRead, pricing.CacheWrite5m, pricing.CacheWrite1h} {
+		w.Tokens[c] = rule.inputRatio.apply(w.Tokens[c])
+	}
+	w.Tokens[pricing.Output] = rule.outputRatio.apply(w.Tokens[pricing.Output])
+	w.Reasoning = min(rule.outputRatio.apply(w.Reasoning), w.Tokens[pricing.Output])
+	w.changed = true
+}
+
+func (e *engine) matchRule(w *work) *RouteRule {
+	in := inputTokens(&w.Usage)
+	for i := range e.policy.Route {
+		r := &e.policy.Route[i]
+		m := &r.Match
+		if !m.Endpoint.contains(w.Endpoint) || !m.Tier.contains(w.Tier) {
+			continue
+		}
+		if len(m.modelIDs) > 0 && !containsString(m.modelIDs, w.ModelID) {
+			continue
+		}
+		if (m.MinInputTokens != nil && in < *m.MinInputTokens) || (m.MaxInputTokens != nil && in > *m.MaxInputTokens) {
+			continue
+		}
+		return r
+	}
+	return nil
+}
+
+// moveModel re-prices w with another model's row at w's time. Logged cache
+// tokens stay in their classes (the application sends the same cache
+// breakpoints), except when the prompt is below the new model's minimum
+// cacheable length: then they become uncached input.
+func (e *engine) moveModel(w *work, m *pricing.Model, name string) bool {
+	row, ok := m.RowAt(w.Time)
+	if !ok {
+		e.warnf("route: model %s has no price on %s; requests of that day keep their model", m.ID, w.Time.Format(time.DateOnly))
+		return false
+	}
+	w.Provider, w.Model, w.ModelID, w.PriceRowID = m.Provider, name, m.ID, row.ID
+	if inputTokens(&w.Usage) < m.MinCacheTokens {
+		cached := w.Tokens[pricing.CacheRead] + w.Tokens[pricing.CacheWrite5m] + w.Tokens[pricing.CacheWrite1h]
+		w.Tokens[pricing.CacheRead], w.Tokens[pricing.CacheWrite5m], w.Tokens[pricing.CacheWrite1h] = 0, 0, 0
+		w.Tokens[pricing.Input] += cached
+	}
+	return true
+}
+
+// compress applies the compression lever to one turn and returns the
+// summariser call it triggers, if any.
+func (e *engine) compress(s *scenario, w *work) (*work, error) {
+	c := e.policy.Compress
+	if w.Session == "" || !c.Endpoints.contains(w.Endpoint) {
+		return nil, nil
+	}
+	if err := refuseSampled(w, LeverCompress); err != nil {
+		return nil, err
+	}
+
+	conv := s.conversation(w)
+	in := inputTokens(&w.Usage)
+	var summary *work
+	if k := conv.turn; k > 1 && (k-1)%c.EveryTurns == 0 {
+		summary = e.compressAt(conv, w, in-conv.firstIn)
+	}
+
+	if conv.compressed {
+		takeTokens(&w.Usage, conv.removed)
+		w.Tokens[pricing.Input] += c.SummaryTokens
+		w.changed = true
+	}
+	return summary, nil
+}
+
+// conversation advances the (endpoint, session) state to w's turn. A turn
+// whose input drops below the previous one's starts a new segment.
+func (s *scenario) conversation(w *work) *conversation {
+	key := w.Endpoint + "\x00" + w.Session
+	in := inputTokens(&w.Usage)
+	conv, ok := s.convs[key]
+	if !ok || in < conv.prevIn {
+		conv = &conversation{firstIn: in}
+		s.convs[key] = conv
+	}
+	conv.turn++
+	conv.prevIn = in
+	return conv
+}
+
+// compressAt handles the point c = turn−1: history as billed so far is
+// h = H − R, with R = removed − S after an earlier compression. It is
+// replaced by the summary only when h > S.
+func (e *engine) compressAt(conv *conversation, w *work, history int64) *work {
+	c := e.policy.Compress
+	billed := history
+	if conv.compressed {
+		billed = history - (conv.removed - c.SummaryTokens)
+	}
+	if billed <= c.SummaryTokens {
+		return nil
+	}
+	conv.compressed, conv.removed = true, history
+	return e.summaryCall(w, billed)
+}
+
+// summaryCall is the summariser request: uncached input h, output S, on
+// the compress model at w's time, attributed to w's dimensions.
+func (e *engine) summaryCall(w *work, history int64) *work {
+	c := e.policy.Compress
+	row, ok := c.model.RowAt(w.Time)
+	if !ok {
+		e.warnf("compress: model %s has no price on %s; its summaries are not in the cost", c.model.ID, w.Time.Format(time.DateOnly))
+		return nil
+	}
+	s := &work{Request: w.Request, changed: true}
+	s.Provider, s.Model, s.ModelID, s.PriceRowID = c.model.Provider, c.Model, c.model.ID, row.ID
+	s.ServiceTier, s.InferenceGeo, s.Speed = "", "", ""
+	s.Usage = pricing.Usage{}
+	s.Tokens[pricing.Input] = history
+	s.Tokens[pricing.Output] = c.SummaryTokens
+	return s
+}
+
+func refuseSampled(w *work, lever string) error {
+	if w.SampleRate != 0 && w.SampleRate != 1 {
+		return fmt.Errorf("%s lever needs every request, but %s:%d was sampled at rate %v", lever, w.Source, w.Line, w.SampleRate)
+	}
+	return nil
+}
+
+// cachePrefix returns the prefix size and key the cache lever uses for w,
+// or 0 when w has none.
+func (e *engine) cachePrefix(w *work, policyPrefix map[string]int64) (int64, cacheKey) {
+	p := w.PrefixTokens
+	if p <= 0 {
+		p, _ = lookup(policyPrefix, w.Endpoint)
+	}
+	key := cacheKey{modelID: w.ModelID, prefix: "endpoint:" + w.Endpoint}
+	if w.PrefixHash != "" {
+		key.prefix = "hash:" + w.PrefixHash
+	}
+	return min(p, inputTokens(&w.Usage)), key
+}
+
+// cache applies the prompt-cache lever: the prefix is read when the key was
+// used at most TTL ago and the last write is visible, else written.
+func (e *engine) cache(s *scenario, w *work) error {
+	c := e.policy.Cache
+	if !c.Endpoints.contains(w.Endpoint) {
+		return nil
+	}
+	if err := refuseSampled(w, LeverCache); err != nil {
+		return err
+	}
+	p, key := e.cachePrefix(w, c.PrefixTokens)
+	if p <= 0 || !e.cacheable(w, p) {
+		return nil
+	}
+
+	takeTokens(&w.Usage, p)
+	if s.lookupCache(key, w, e.ttl) {
+		w.Tokens[pricing.CacheRead] += p
+	} else {
+		w.Tokens[e.ttlClass] += p
+	}
+	w.changed = true
+	return nil
+}
+
+// cacheable checks the model's minimum cacheable length and warns, once
+// per endpoint, model and length, when the prefix is too short.
+func (e *engine) cacheable(w *work, p int64) bool {
+	m, ok := e.table.Model(w.ModelID)
+	if !ok || p >= m.MinCacheTokens {
+		return ok
+	}
+	e.warnf("cache: endpoint %s on %s: the prefix of %d tokens is below the model's minimum cacheable length of %d tokens, so it is not cached",
+		w.Endpoint, w.ModelID, p, m.MinCacheTokens)
+	return false
+}
+
+// lookupCache reports a hit and updates the key's entry. A hit needs
+// start ≤ last use + TTL and start strictly after the entry became visible;
+// a miss makes w the entry, visible after its time to first token.
+func (s *scenario) lookupCache(key cacheKey, w *work, ttl time.Duration) bool {
+	start := w.Time
+	ent, ok := s.cache[key]
+	if ok && !start.After(ent.lastUse.Add(ttl)) && start.After(ent.visibleFrom) {
+		ent.lastUse = start
+		return true
+	}
+
+	ttft := defaultTTFT
+	if w.TTFTMS > 0 {
+		ttft = time.Duration(w.TTFTMS) * time.Millisecond
+	}
+	s.cache[key] = &cacheEntry{lastUse: start, visibleFrom: start.Add(ttft)}
+	return false
+}
+
+func (e *engine) batch(w *work) {
+	if !e.policy.Batch.Endpoints.contains(w.Endpoint) {
+		return
+	}
+	if row, ok := e.table.Row(w.PriceRowID); ok {
+		if _, listed := row.ServiceTiers["batch"]; !listed {
+			e.warnf("batch: %s has no batch price in the price table; endpoint %s stays at its logged prices", w.ModelID, w.Endpoint)
+		}
+	}
+	w.ServiceTier = "batch"
+	w.changed = true
+}
+
+func (e *engine) structured(w *work) {
+	so := e.policy.StructuredOutput
+	if f, ok := lookup(so.factors, w.Endpoint); ok {
+		w.Tokens[pricing.Output] = f.apply(w.Tokens[pricing.Output])
+		w.Reasoning = min(w.Reasoning, w.Tokens[pricing.Output])
+		w.changed = true
+	}
+	if n, ok := lookup(so.InputOverheadTokens, w.Endpoint); ok && n > 0 {
+		w.Tokens[pricing.Input] += n
+		w.changed = true
+	}
+}
+
+// apply runs the scenario's levers on w in pipeline order and returns the
+// summariser call compression added, if any.
+func (e *engine) apply(s *scenario, w *work) (*work, error) {
+	if !leverable(w) {
+		return nil, nil
+	}
+	if s.levers&useRoute != 0 {
+		e.route(w)
+	}
+	var summary *work
+	if s.levers&useCompress != 0 {
+		var err error
+		if summary, err = e.compress(s, w); err != nil {
+			return nil, err
+		}
+	}
+	if s.levers&useCache != 0 {
+		if err := e.cache(s, w); err != nil {
+			return nil, err
+		}
+	}
+	if s.levers&useBatch != 0 {
+		e.batch(w)
+	}
+	if s.levers&useStructured != 0 {
+		e.structured(w)
+	}
+	return summary, nil
+}
+
+func containsString(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *engine) warnf(format string, args ...any) {
+	e.warnings[strings.TrimSpace(fmt.Sprintf(format, args...))] = true
+}

@@ -1,0 +1,363 @@
+package simulate
+
+import (
+	"math/big"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/pricing"
+)
+
+// Scanner streams requests in time order to fn, as store.Scan does.
+type Scanner func(fn func(*analyze.Request) error) error
+
+// Options are the inputs of a simulation besides the traffic and policy.
+type Options struct {
+	By           []string       // group and cell dimensions
+	Since, Until time.Time      // the window; zero ends mean first and last request
+	Loc          *time.Location // zone of day and hour labels; nil = UTC
+	PolicyFile   string
+	GeneratedBy  string
+	Backtest     bool
+}
+
+// engine holds what every scenario shares: policy, prices and warnings.
+type engine struct {
+	policy   *Policy
+	table    *pricing.Table
+	units    map[unitKey]pricing.UnitPrices
+	warnings map[string]bool
+	ttl      time.Duration
+	ttlClass pricing.Class
+}
+
+func newEngine(p *Policy, table *pricing.Table) *engine {
+	e := &engine{policy: p, table: table, units: map[unitKey]pricing.UnitPrices{}, warnings: map[string]bool{}}
+	e.ttl, e.ttlClass = 5*time.Minute, pricing.CacheWrite5m
+	if p.Cache != nil && p.Cache.TTL == "1h" {
+		e.ttl, e.ttlClass = time.Hour, pricing.CacheWrite1h
+	}
+	return e
+}
+
+// runner is one pass over the traffic: the baseline, one scenario per
+// cumulative step of the waterfall and one per lever alone.
+type runner struct {
+	e           *engine
+	opts        Options
+	levers      []string
+	base        tally
+	cumulative  []*scenario // cumulative[i] applies levers[0..i]
+	standalone  []*scenario // standalone[i] applies levers[i] only
+	projected   *scenario
+	groups      map[string]*groupAcc
+	cells       *cellSet
+	quality     map[string]*qualityAcc
+	backtest    *backtestAcc
+	first, last time.Time
+}
+
+type groupAcc struct {
+	key          []string
+	baseN, projN int64
+	base, proj   pricing.Money
+}
+
+// Run replays the traffic scan yields under policy p and prices baseline
+// and projection with table. Memory grows with conversations, cache keys,
+// groups and cells, not with the number of requests.
+func Run(scan Scanner, p *Policy, table *pricing.Table, opts Options) (*Simulation, error) {
+	if opts.Loc == nil {
+		opts.Loc = time.UTC
+	}
+	r := newRunner(newEngine(p, table), p, opts)
+	if err := scan(r.add); err != nil {
+		return nil, err
+	}
+	return r.result()
+}
+
+func newRunner(e *engine, p *Policy, opts Options) *runner {
+	r := &runner{
+		e: e, opts: opts, levers: p.Levers(), groups: map[string]*groupAcc{},
+		cells: newCellSet(opts.By, opts.Loc), quality: map[string]*qualityAcc{},
+	}
+	var set leverSet
+	for i, name := range r.levers {
+		set |= leverBits[name]
+		r.cumulative = append(r.cumulative, newScenario(set))
+		alone := r.cumulative[0]
+		if i > 0 {
+			alone = newScenario(leverBits[name])
+		}
+		r.standalone = append(r.standalone, alone)
+	}
+	r.projected = newScenario(0)
+	if n := len(r.cumulative); n > 0 {
+		r.projected = r.cumulative[n-1]
+	}
+	if opts.Backtest {
+		r.backtest = newBacktestAcc()
+	}
+	return r
+}
+
+// add replays one request in every scenario.
+func (r *runner) add(req *analyze.Request) error {
+	if r.first.IsZero() {
+		r.first = req.Time
+	}
+	r.last = req.Time
+
+	cost, priced, err := r.e.cost(req)
+	if err != nil {
+		return err
+	}
+	r.base.add(req, cost, priced, true)
+	r.group(req).addBase(cost)
+
+	for _, s := range r.scenarios() {
+		if err := r.replay(s, req); err != nil {
+			return err
+		}
+	}
+	if r.backtest != nil {
+		return r.backtest.add(r.e, req)
+	}
+	return nil
+}
+
+// scenarios lists each scenario once; the first lever's standalone
+// scenario is also the first cumulative one.
+func (r *runner) scenarios() []*scenario {
+	out := slices.Clone(r.cumulative)
+	for i, s := range r.standalone {
+		if i > 0 {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, r.projected)
+	}
+	return out
+}
+
+func (r *runner) replay(s *scenario, req *analyze.Request) error {
+	w := &work{Request: *req}
+	summary, err := r.e.apply(s, w)
+	if err != nil {
+		return err
+	}
+	if err := r.bill(s, w, true); err != nil {
+		return err
+	}
+	if s == r.projected {
+		r.noteQuality(req, &w.Request)
+	}
+	if summary != nil {
+		return r.bill(s, summary, false)
+	}
+	return nil
+}
+
+func (r *runner) bill(s *scenario, w *work, isRequest bool) error {
+	r.e.reband(w)
+	cost, priced, err := r.e.cost(&w.Request)
+	if err != nil {
+		return err
+	}
+	s.total.add(&w.Request, cost, priced, isRequest)
+	if s != r.projected {
+		return nil
+	}
+
+	r.cells.add(&w.Request, isRequest)
+	g := r.group(&w.Request)
+	g.proj.Add(cost)
+	if isRequest {
+		g.projN++
+	}
+	return nil
+}
+
+func (r *runner) group(req *analyze.Request) *groupAcc {
+	key := keyOf(r.opts.By, req, r.opts.Loc)
+	id := strings.Join(key, "\x00")
+	g, ok := r.groups[id]
+	if !ok {
+		g = &groupAcc{key: key}
+		r.groups[id] = g
+	}
+	return g
+}
+
+func (g *groupAcc) addBase(cost pricing.Money) {
+	g.baseN++
+	g.base.Add(cost)
+}
+
+// result builds the document once every request has been replayed.
+func (r *runner) result() (*Simulation, error) {
+	cells, err := r.cells.docs(r.e)
+	if err != nil {
+		return nil, err
+	}
+	sim := &Simulation{
+		Kind: "simulation", SchemaVersion: SchemaVersion, PriceTableVersion: r.e.table.Version(),
+		GeneratedBy: r.opts.GeneratedBy,
+		Policy:      PolicyDoc{File: r.opts.PolicyFile, Levers: nonNil(r.levers), Policy: r.e.policy},
+		Window:      r.window(), By: nonNil(r.opts.By),
+		Baseline: r.base.figures(), Projected: r.projected.total.figures(),
+		Levers: r.leverResults(), Groups: r.groupResults(), Cells: cells,
+		Quality: r.qualityResult(), Assumptions: r.assumptions(),
+	}
+	sim.SavingsUSD = savings(r.base.cost, r.projected.total.cost)
+	if sim.Baseline.CostUSD > 0 {
+		sim.SavingsPct = 100 * sim.SavingsUSD / sim.Baseline.CostUSD
+	}
+	sim.PerRequest = r.perRequest()
+	sim.Monthly = r.monthly()
+	if r.backtest != nil {
+		sim.Backtest = r.backtest.result(r.e.policy)
+	}
+	sim.Warnings = r.warnings()
+	return sim, nil
+}
+
+func savings(base, proj pricing.Money) float64 {
+	d := base
+	d.Sub(proj)
+	return d.USD()
+}
+
+func (r *runner) leverResults() []LeverResult {
+	out := []LeverResult{}
+	for i, name := range r.levers {
+		out = append(out, LeverResult{
+			Name:                 name,
+			StandaloneSavingsUSD: savings(r.base.cost, r.standalone[i].total.cost),
+			CumulativeSavingsUSD: savings(r.base.cost, r.cumulative[i].total.cost),
+			CumulativeCostUSD:    r.cumulative[i].total.cost.USD(),
+		})
+	}
+	return out
+}
+
+// groupResults orders groups by baseline cost, highest first, then by key.
+func (r *runner) groupResults() []GroupResult {
+	accs := make([]*groupAcc, 0, len(r.groups))
+	for _, g := range r.groups {
+		accs = append(accs, g)
+	}
+	sort.Slice(accs, func(i, j int) bool {
+		if c := accs[i].base.Big().Cmp(accs[j].base.Big()); c != 0 {
+			return c > 0
+		}
+		for k := range accs[i].key {
+			if n := compareKey(r.opts.By[k], accs[i].key[k], accs[j].key[k]); n != 0 {
+				return n < 0
+			}
+		}
+		return false
+	})
+
+	out := make([]GroupResult, 0, len(accs))
+	for _, g := range accs {
+		out = append(out, GroupResult{
+			Key: keyObject(r.opts.By, g.key), BaselineRequests: g.baseN, ProjectedRequests: g.projN,
+			BaselineCostUSD: g.base.USD(), ProjectedCostUSD: g.proj.USD(), SavingsUSD: savings(g.base, g.proj),
+		})
+	}
+	return out
+}
+
+// perRequest divides by the priced requests as logged; summariser calls
+// are not requests.
+func (r *runner) perRequest() Pair {
+	if r.base.priced == 0 {
+		return Pair{}
+	}
+	n := float64(r.base.priced)
+	return Pair{BaselineUSD: r.base.cost.USD() / n, ProjectedUSD: r.projected.total.cost.USD() / n}
+}
+
+// monthly scales window cost to 30 days exactly: cost × 30 days / window.
+func (r *runner) monthly() Monthly {
+	since, until := r.opts.Since, r.opts.Until
+	if since.IsZero() {
+		since = r.first
+	}
+	if until.IsZero() {
+		until = r.last
+	}
+	span := until.Sub(since)
+	if span <= 0 {
+		r.e.warnf("the window is shorter than a millisecond, so there is no 30-day projection")
+		return Monthly{}
+	}
+
+	scale := big.NewRat(30*24*int64(time.Hour/time.Millisecond), span.Milliseconds())
+	project := func(m pricing.Money) float64 {
+		v := new(big.Rat).SetFrac(m.Big(), big.NewInt(pricing.PicoPerUSD))
+		f, _ := v.Mul(v, scale).Float64()
+		return f
+	}
+	days := float64(span.Milliseconds()) / float64(24*time.Hour/time.Millisecond)
+	return Monthly{BaselineUSD: project(r.base.cost), ProjectedUSD: project(r.projected.total.cost), WindowDays: days}
+}
+
+func (r *runner) window() analyze.Window {
+	w := analyze.Window{TZ: r.opts.Loc.String()}
+	if !r.opts.Since.IsZero() {
+		t := r.opts.Since.In(r.opts.Loc)
+		w.Since = &t
+	}
+	if !r.opts.Until.IsZero() {
+		t := r.opts.Until.In(r.opts.Loc)
+		w.Until = &t
+	}
+	return w
+}
+
+func (r *runner) assumptions() []string {
+	out := []string{
+		"token counts a lever scales are rounded half away from zero per request",
+		"the baseline is the logged traffic re-priced with the same price table as the projection",
+		"the 30-day projection is window cost × 30 / window length in days; without --since/--until the window runs from the first to the last request",
+		"unpriced requests and requests without usage pass through every lever unchanged",
+	}
+	p := r.e.policy
+	if len(p.Route) > 0 {
+		out = append(out, "a routed request keeps its logged cache reads and writes, unless its input is below the new model's minimum cacheable length; then they are billed as uncached input")
+	}
+	if p.Compress != nil {
+		out = append(out, "compression follows each (endpoint, session) in time order; removed history comes out of cache reads, then cache writes, then uncached input; the summary is billed as uncached input; summariser calls count in cost, not in requests")
+	}
+	if p.Cache != nil {
+		out = append(out, "a cache entry is readable after the writing request's time to first token: logged ttft_ms, else 2 seconds",
+			"the cached prefix is logged prefix_tokens when present, else the policy's prefix_tokens; it is taken out of cache reads, then writes, then input")
+	}
+	if p.Batch != nil {
+		out = append(out, "batch requests may take up to 24 hours to complete")
+	}
+	return out
+}
+
+func (r *runner) warnings() []string {
+	out := make([]string, 0, len(r.e.warnings))
+	for w := range r.e.warnings {
+		out = append(out, w)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
