@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/store"
 	"github.com/costctl/costctl/cmd"
 )
 
@@ -38,8 +40,6 @@ var unreadFormats = map[string]bool{
 	"openai-embeddings":           true,
 	"vercel-ai-sdk-v6-usage":      true,
 	"otel-genai-spans-jsonl":      true,
-	"codex-rollout-jsonl":         true,
-	"codex-rollout-jsonl-files":   true,
 }
 
 // TestCostCases ingests every shared cost case through the command line
@@ -85,19 +85,45 @@ func runCase(t *testing.T, c costCase) {
 	src := writeCaseInput(t, dir, c)
 	db := filepath.Join(dir, "store.db")
 
-	code, out, errOut := runCLI("--db", db, "ingest", "--assume-time", c.AsOf, src)
+	code, out, errOut := runCLI("--db", db, "ingest", "--format", "json", "--assume-time", c.AsOf, src)
 	if code != cmd.ExitOK && code != cmd.ExitPartial {
 		t.Fatalf("ingest exited %d: %s%s", code, out, errOut)
 	}
-	code, out, errOut = runCLI("--db", db, "report", "--format", "json")
+	var sum ingestSummary
+	decodeJSON(t, out, &sum)
+
+	var rep caseReport
+	decodeJSON(t, reportJSON(t, db), &rep)
+	checkCaseCost(t, c, rep.Totals)
+	checkExpectations(t, c, db, sum, rep)
+}
+
+// ingestSummary and caseReport are the parts of the ingest summary and of
+// the report document that the expectations read.
+type ingestSummary struct {
+	Stored   int64            `json:"stored"`
+	Rejected map[string]int64 `json:"rejected_by_reason"`
+}
+
+type caseReport struct {
+	Totals map[string]float64
+	Groups []map[string]any
+}
+
+func reportJSON(t *testing.T, db string, args ...string) string {
+	t.Helper()
+	code, out, errOut := runCLI(append([]string{"--db", db, "report", "--format", "json"}, args...)...)
 	if code != cmd.ExitOK {
 		t.Fatalf("report exited %d: %s", code, errOut)
 	}
-	var rep struct{ Totals map[string]float64 }
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("report: %v", err)
+	return out
+}
+
+func decodeJSON(t *testing.T, text string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(text), v); err != nil {
+		t.Fatalf("decode %q: %v", text, err)
 	}
-	checkCaseCost(t, c, rep.Totals)
 }
 
 func checkCaseCost(t *testing.T, c costCase, totals map[string]float64) {
@@ -155,4 +181,85 @@ func runCLI(args ...string) (int, string, string) {
 	streams, out, errOut := cmd.TestIO("")
 	code := cmd.Main(context.Background(), args, streams)
 	return code, out.String(), errOut.String()
+}
+
+// checkExpectations checks a case's `expect` entries, mapped onto costctl's
+// summary, report and stored statuses as ../shared/cases/CASES.md says.
+func checkExpectations(t *testing.T, c costCase, db string, sum ingestSummary, rep caseReport) {
+	for key, want := range c.Expect {
+		switch key {
+		case "unique_messages":
+			expectCount(t, key, int64(rep.Totals["requests"]), want)
+		case "valid_records":
+			expectCount(t, key, sum.Stored, want)
+		case "skipped_malformed":
+			expectCount(t, key, sum.Rejected["malformed"], want)
+		case "rejected_invalid":
+			expectCount(t, key, sum.Rejected["invalid"], want)
+		case "usage_status":
+			expectStatus(t, db, want.(string))
+		case "daily_tokens":
+			expectDailyTokens(t, db, want.(map[string]any))
+		case "cost":
+			// null cost is the unknown cost checked by checkCaseCost
+		default:
+			t.Errorf("expectation %q is not checked", key)
+		}
+	}
+}
+
+func expectCount(t *testing.T, key string, got int64, want any) {
+	t.Helper()
+	if float64(got) != want.(float64) {
+		t.Errorf("%s = %d, want %v", key, got, want)
+	}
+}
+
+// caseStatus maps the cases' usage_status words onto request statuses.
+var caseStatus = map[string]analyze.Status{
+	"partial_lower_bound": analyze.StatusIncomplete,
+	"missing":             analyze.StatusNoUsage,
+}
+
+func expectStatus(t *testing.T, db, want string) {
+	t.Helper()
+	st, err := store.Open(context.Background(), db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	var got []analyze.Status
+	err = st.Scan(context.Background(), analyze.Query{}, func(r *analyze.Request) error {
+		got = append(got, r.Status)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != caseStatus[want] {
+		t.Errorf("statuses %v, want one %s (%s)", got, caseStatus[want], want)
+	}
+}
+
+// expectDailyTokens compares one day's tokens; the cases count input as
+// the prompt total (uncached + cached), costctl keeps the two apart.
+func expectDailyTokens(t *testing.T, db string, want map[string]any) {
+	t.Helper()
+	var rep caseReport
+	decodeJSON(t, reportJSON(t, db, "--by", "day"), &rep)
+	if len(rep.Groups) != 1 {
+		t.Fatalf("%d days, want 1", len(rep.Groups))
+	}
+	num := func(k string) float64 { v, _ := rep.Groups[0][k].(float64); return v }
+	got := map[string]float64{
+		"input_tokens":        num("input_tokens") + num("cache_read_tokens"),
+		"cached_input_tokens": num("cache_read_tokens"),
+		"output_tokens":       num("output_tokens"),
+	}
+	for k, v := range want {
+		if got[k] != v.(float64) {
+			t.Errorf("daily %s = %.0f, want %.0f", k, got[k], v)
+		}
+	}
 }
