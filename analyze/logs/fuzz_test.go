@@ -80,3 +80,8 @@ func FuzzCostctlCSV(f *testing.F) {
 	addSeeds(f, "costctl/*.csv")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "costctl-csv", data) })
 }
+
+func FuzzCodex(f *testing.F) {
+	addSeeds(f, "codex/*.jsonl")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "codex", data) })
+}

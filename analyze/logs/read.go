@@ -141,7 +141,7 @@ func (fr *fileReader) readJSON(first byte, base int64, forced *format) error {
 		}
 	}
 	fr.res.Format = fr.fmt.name
-	fr.parse = fr.fmt.fileParser()
+	fr.parse = fr.fmt.fileParser(fr.res.Source)
 	return fr.convertJSON(src)
 }
 

@@ -86,13 +86,25 @@ func TestNoTimestamp(t *testing.T) {
 
 func TestListFormatsSorted(t *testing.T) {
 	got := Formats()
-	want := []string{"anthropic-messages", "claude-code", "costctl-csv", "costctl-jsonl", "openai-chat"}
-	if len(got) != len(want) {
-		t.Fatalf("formats = %v, want %v", got, want)
+	if len(got) != len(registry) {
+		t.Fatalf("%d formats listed, want the %d registered", len(got), len(registry))
 	}
 	for i, f := range got {
-		if f.Name != want[i] || f.Description == "" {
-			t.Errorf("format %d = %+v, want %s with a description", i, f, want[i])
+		if f.Description == "" {
+			t.Errorf("format %s has no description", f.Name)
+		}
+		if i > 0 && got[i-1].Name >= f.Name {
+			t.Errorf("format %q listed after %q, want strictly ascending names", f.Name, got[i-1].Name)
+		}
+	}
+
+	listed := map[string]bool{}
+	for _, f := range got {
+		listed[f.Name] = true
+	}
+	for _, name := range []string{"anthropic-messages", "claude-code", "costctl-csv", "costctl-jsonl", "openai-chat"} {
+		if !listed[name] {
+			t.Errorf("format %s is not listed", name)
 		}
 	}
 }

@@ -23,8 +23,8 @@ type format struct {
 	parse parseFunc
 	// newParse replaces parse for a format whose records depend on earlier
 	// records of the same file (cumulative counters): it returns a parse
-	// function holding the state of one file.
-	newParse func() parseFunc
+	// function holding the state of one file, whose Source it is given.
+	newParse func(source string) parseFunc
 
 	// detectCSV reports whether a CSV header belongs to this format.
 	detectCSV func(header []string) bool
@@ -39,9 +39,9 @@ type parseFunc func(data []byte) (*analyze.Request, error)
 func (f *format) readsJSON() bool { return f.parse != nil || f.newParse != nil }
 
 // fileParser returns the parse function for one file of this format.
-func (f *format) fileParser() parseFunc {
+func (f *format) fileParser(source string) parseFunc {
 	if f.newParse != nil {
-		return f.newParse()
+		return f.newParse(source)
 	}
 	return f.parse
 }
@@ -53,6 +53,7 @@ type csvRowParser func(row []string) (*analyze.Request, error)
 // first format that claims it, so the more specific shapes come first.
 var registry = []*format{
 	claudeCodeFormat,
+	codexFormat,
 	anthropicMessagesFormat,
 	openAIChatFormat,
 	costctlJSONLFormat,
