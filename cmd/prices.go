@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/costctl/costctl/cmd/render"
 	"github.com/costctl/costctl/pricing"
@@ -32,7 +33,7 @@ func newPricesListCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			table, err := a.priceTable()
+			table, err := a.activeTable()
 			if err != nil {
 				return err
 			}
@@ -54,7 +55,7 @@ func newPricesShowCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			table, err := a.priceTable()
+			table, err := a.activeTable()
 			if err != nil {
 				return err
 			}
@@ -210,4 +211,133 @@ func joinLines(err error) string {
 		lines = append(lines, "  "+l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// activeTable is the table every command prices with: the built-in table,
+// then the config's prices: entries (price files, or inline models) or the
+// --prices file in their place, then the config's adjustments:. The flag
+// replaces the config list because both set the one key "prices".
+func (a *app) activeTable() (*pricing.Table, error) {
+	table, err := pricing.Embedded()
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("built-in price table: %w", err))
+	}
+	overrides, err := a.priceOverrides(table.Date())
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range overrides {
+		table = table.Merge(o)
+	}
+
+	adj, err := a.adjustments()
+	if err != nil {
+		return nil, err
+	}
+	return table.WithAdjustments(adj), nil
+}
+
+// priceOverrides reads the "prices" setting: one file name, or a list whose
+// entries are file names or inline models (in the price file's model form).
+// File names are relative to the working directory, as for --prices.
+func (a *app) priceOverrides(date time.Time) ([]*pricing.Table, error) {
+	var entries []any
+	switch v := a.v.Get("prices").(type) {
+	case nil:
+		return nil, nil
+	case string:
+		if v == "" {
+			return nil, nil
+		}
+		entries = []any{v}
+	case []any:
+		entries = v
+	default:
+		return nil, usageErrorf("config prices: want a file name or a list of files and models, not %T", v)
+	}
+
+	var tables []*pricing.Table
+	var inline []any
+	for _, e := range entries {
+		if name, ok := e.(string); ok {
+			t, err := readTable(name)
+			if err != nil {
+				return nil, usageErrorf("price file: %w", err)
+			}
+			tables = append(tables, t)
+			continue
+		}
+		inline = append(inline, e)
+	}
+	if len(inline) == 0 {
+		return tables, nil
+	}
+	t, err := a.inlineModels(inline, date)
+	if err != nil {
+		return nil, err
+	}
+	return append(tables, t), nil
+}
+
+// inlineModels parses the models written in the config itself, dated like
+// the built-in table so that they do not change the table date.
+func (a *app) inlineModels(models []any, date time.Time) (*pricing.Table, error) {
+	data, err := yaml.Marshal(map[string]any{"date": date.Format(time.DateOnly), "models": configDates(models)})
+	if err != nil {
+		return nil, usageErrorf("config prices: %w", err)
+	}
+	t, err := pricing.Parse(data, a.configName()+": prices")
+	if err != nil {
+		return nil, usageErrorf("%w", err)
+	}
+	return t, nil
+}
+
+func (a *app) adjustments() (pricing.Adjustments, error) {
+	raw := a.v.Get("adjustments")
+	if raw == nil {
+		return pricing.Adjustments{}, nil
+	}
+	data, err := yaml.Marshal(configDates(raw))
+	if err != nil {
+		return pricing.Adjustments{}, usageErrorf("config adjustments: %w", err)
+	}
+	adj, err := pricing.ParseAdjustments(data, a.configName()+": adjustments")
+	if err != nil {
+		return adj, usageErrorf("%w", err)
+	}
+	return adj, nil
+}
+
+func (a *app) configName() string {
+	if p := a.v.ConfigFileUsed(); p != "" {
+		return p
+	}
+	return "config"
+}
+
+// configDates turns the times the config reader made of YAML dates back
+// into YYYY-MM-DD text, the form price files use; a time of day would
+// otherwise be rejected by the price file parser.
+func configDates(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		if x.Equal(x.Truncate(24 * time.Hour)) {
+			return x.UTC().Format(time.DateOnly)
+		}
+		return x.UTC().Format(time.RFC3339)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = configDates(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = configDates(e)
+		}
+		return out
+	}
+	return v
 }

@@ -13,13 +13,14 @@ func newRepriceCmd(a *app) *cobra.Command {
 		Use:   "reprice",
 		Short: "Re-resolve every stored request against the active price table",
 		Long: `Resolve every stored request's model and dated price row again with the
-active table (the built-in one with --prices merged over it) and record that
+active table (the built-in one with the config's prices: or --prices merged
+over it, and the config's adjustments:) and record that
 table's version with each request. Run it after changing a price file, so
 that report prices every request from the active table and stops warning
 about older table versions.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			table, err := a.priceTable()
+			table, err := a.activeTable()
 			if err != nil {
 				return err
 			}

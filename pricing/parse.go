@@ -94,6 +94,9 @@ func Parse(data []byte, name string) (*Table, error) {
 		}
 		return nil, errors.Join(errs...)
 	}
+	for _, m := range t.models {
+		m.Origin = name
+	}
 	return t, nil
 }
 

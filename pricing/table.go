@@ -54,6 +54,11 @@ type Model struct {
 	// name; they are tried only when no exact name matches.
 	Patterns []string
 	Source   string
+	// Origin names the price file the model was read from (EmbeddedName
+	// for the built-in table), so overrides can be shown as such. The
+	// version hash leaves it out: moving a model between files with the
+	// same prices does not change any cost.
+	Origin string `json:"-"`
 	// Rows are sorted by From and do not overlap.
 	Rows []*Row
 }

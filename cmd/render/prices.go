@@ -18,8 +18,8 @@ var listedClasses = []pricing.Class{pricing.Input, pricing.Output, pricing.Cache
 
 // PriceList writes one line per model with the row in effect at at.
 func PriceList(w io.Writer, t *pricing.Table, at time.Time) error {
-	g := grid{header: []string{"model", "provider", "input", "output", "cache read", "cache write 5m", "cache write 1h", "from"}}
-	g.numeric = []bool{false, false, true, true, true, true, true, false}
+	g := grid{header: []string{"model", "provider", "input", "output", "cache read", "cache write 5m", "cache write 1h", "from", "defined in"}}
+	g.numeric = []bool{false, false, true, true, true, true, true, false, false}
 	for _, m := range t.Models() {
 		row := rowAt(m, at)
 		if row == nil {
@@ -29,10 +29,19 @@ func PriceList(w io.Writer, t *pricing.Table, at time.Time) error {
 		for _, c := range listedClasses {
 			cells = append(cells, perMTok(row.Prices.PerToken[c]))
 		}
-		g.rows = append(g.rows, append(cells, row.From.Format(time.DateOnly)))
+		g.rows = append(g.rows, append(cells, row.From.Format(time.DateOnly), origin(m)))
 	}
 	fmt.Fprintf(w, "price table %s, prices in USD per million tokens at %s\n", t.Version(), at.Format(time.DateOnly))
 	return writeTable(w, g)
+}
+
+// origin is "built-in" for the embedded table and the override's file name
+// otherwise, so a user can see which prices they replaced.
+func origin(m *pricing.Model) string {
+	if m.Origin == pricing.EmbeddedName {
+		return "built-in"
+	}
+	return "override: " + m.Origin
 }
 
 func rowAt(m *pricing.Model, at time.Time) *pricing.Row {
@@ -46,7 +55,7 @@ func rowAt(m *pricing.Model, at time.Time) *pricing.Row {
 
 // PriceShow writes how name resolved and every price of the matched row.
 func PriceShow(w io.Writer, t *pricing.Table, m pricing.Match, name string) error {
-	fmt.Fprintf(w, "%s resolves to %s (%s), row %s\n", name, m.Model.ID, m.Model.Provider, m.Row.ID)
+	fmt.Fprintf(w, "%s resolves to %s (%s), row %s, %s\n", name, m.Model.ID, m.Model.Provider, m.Row.ID, origin(m.Model))
 	fmt.Fprintf(w, "in effect from %s%s; minimum cacheable prompt %s tokens\n",
 		m.Row.From.Format(time.DateOnly), until(m.Row), Count(m.Model.MinCacheTokens))
 	if m.Row.Source != "" {
