@@ -208,7 +208,12 @@ func cellLabel(c check.CellRef) string {
 }
 
 // signedUSD formats a change with an explicit sign before the dollar.
+// Rounding noise of float sums (below a billionth of a cent) shows as
+// zero, so an unchanged price does not read as "-$0.000000".
 func signedUSD(v float64) string {
+	if math.Abs(v) < 1e-11 {
+		return USD(0)
+	}
 	if v < 0 {
 		return "-" + USD(-v)
 	}
