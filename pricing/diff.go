@@ -128,7 +128,10 @@ func diffBand(i int, a, b []Band, change func(string, string, string) Change) []
 func diffPrices(prefix string, a, b PriceSet, change func(string, string, string) Change) []Change {
 	var out []Change
 	for c := range NumClasses {
-		if a.PerToken[c] != b.PerToken[c] {
+		// A class neither file lists follows its fallback class, whose own
+		// change is already reported.
+		listed := a.Billed[c] || b.Billed[c]
+		if listed && a.PerToken[c] != b.PerToken[c] {
 			out = append(out, change(prefix+c.String(), FormatMTok(a.PerToken[c]), FormatMTok(b.PerToken[c])))
 		}
 	}
