@@ -8,10 +8,14 @@ import (
 	"strings"
 )
 
-// readText reads content that does not start like JSON: a CSV file with a
-// header row, or something that is not a log.
+// readText reads content that does not start like JSON: a Server-Sent
+// Events stream, a CSV file with a header row, or something that is not a
+// log.
 func (fr *fileReader) readText(forced *format) error {
 	head, _ := fr.br.Peek(min(4096, fr.br.Size()))
+	if isSSE(head) {
+		return fr.readSSE(forced)
+	}
 	notALog := &NotALogError{Source: fr.res.Source, Seen: describeText(head)}
 	if forced == nil && describeText(head) == "binary data" {
 		return notALog

@@ -141,6 +141,9 @@ func (fr *fileReader) readJSON(first byte, base int64, forced *format) error {
 		}
 	}
 	fr.res.Format = fr.fmt.name
+	if fr.fmt.stream != nil {
+		return fr.mergeJSON(src)
+	}
 	fr.parse = fr.fmt.fileParser(fr.res.Source)
 	return fr.convertJSON(src)
 }

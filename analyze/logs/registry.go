@@ -25,6 +25,9 @@ type format struct {
 	// records of the same file (cumulative counters): it returns a parse
 	// function holding the state of one file, whose Source it is given.
 	newParse func(source string) parseFunc
+	// stream, when set, makes the chunks of one response, in JSON or in a
+	// Server-Sent Events stream, one request; parse still reads one record.
+	stream *streamRules
 
 	// detectCSV reports whether a CSV header belongs to this format.
 	detectCSV func(header []string) bool
@@ -56,6 +59,7 @@ var registry = []*format{
 	codexFormat,
 	anthropicMessagesFormat,
 	openAIChatFormat,
+	geminiFormat,
 	costctlJSONLFormat,
 	costctlCSVFormat,
 }
