@@ -112,6 +112,45 @@ CREATE TABLE rollup (
 		workspace, project, api_key, price_table)
 ) WITHOUT ROWID;
 `,
+	// 2: billing export lines, kept apart from requests. identity is the
+	// line's bucket and group values (billing.Line.Identity), so a
+	// re-downloaded line replaces its stored copy instead of adding to it.
+	`
+CREATE TABLE billing (
+	id             INTEGER PRIMARY KEY,
+	identity       TEXT    NOT NULL UNIQUE,
+	provider       TEXT    NOT NULL,
+	kind           TEXT    NOT NULL,
+	start_ms       INTEGER NOT NULL,
+	end_ms         INTEGER NOT NULL,
+	model          TEXT    NOT NULL,
+	service_tier   TEXT    NOT NULL,
+	context_window TEXT    NOT NULL,
+	inference_geo  TEXT    NOT NULL,
+	workspace      TEXT    NOT NULL,
+	project        TEXT    NOT NULL,
+	api_key        TEXT    NOT NULL,
+	cost_type      TEXT    NOT NULL,
+	token_type     TEXT    NOT NULL,
+	description    TEXT    NOT NULL,
+	line_item      TEXT    NOT NULL,
+	currency       TEXT    NOT NULL,
+	input          INTEGER NOT NULL,
+	cache_read     INTEGER NOT NULL,
+	cache_write_5m INTEGER NOT NULL,
+	cache_write_1h INTEGER NOT NULL,
+	output         INTEGER NOT NULL,
+	audio_in       INTEGER NOT NULL,
+	audio_out      INTEGER NOT NULL,
+	image_in       INTEGER NOT NULL,
+	web_searches   INTEGER NOT NULL,
+	code_execution INTEGER NOT NULL,
+	requests       INTEGER NOT NULL,
+	amount_pico    INTEGER NOT NULL,
+	source         TEXT    NOT NULL
+);
+CREATE INDEX billing_start ON billing (start_ms);
+`,
 }
 
 // supportedSchema is the newest schema this build reads and writes.
