@@ -10,12 +10,13 @@ import (
 	"github.com/costctl/costctl/analyze/check"
 )
 
-// MarkdownLimit is the largest Markdown check comment, in bytes. GitHub
-// rejects comments over 65,536 characters; the margin leaves room for
-// text a CI step adds around the comment.
+// MarkdownLimit is the largest Markdown check comment, in bytes, which
+// are never fewer than characters. The GitHub API rejects a longer comment
+// with "Body is too long (maximum is 65536 characters)", and the margin
+// leaves room for text that a CI step adds around the comment.
 const MarkdownLimit = 60000
 
-// effectMeanings say in words what each effect measures.
+// effectMeanings describe in words what each effect measures.
 var effectMeanings = [][2]string{
 	{"volume", "more or fewer requests, at the baseline mix"},
 	{"mix", "requests moving between endpoints, models, tiers and context bands"},
@@ -23,7 +24,7 @@ var effectMeanings = [][2]string{
 	{"tokens", "tokens per request within the same cell (longer prompts or outputs, cache hits)"},
 }
 
-// Check writes a check result as a table, JSON or Markdown; top is the
+// Check writes a check result as a table, JSON or Markdown. top is the
 // number of rows in the table of top changes.
 func Check(w io.Writer, res *check.Result, format string, top int) error {
 	switch format {

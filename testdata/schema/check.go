@@ -68,7 +68,7 @@ func checkEffectSums(doc []byte) error {
 	}
 
 	if g := d.gap(); math.Abs(g) > EffectsTolerance {
-		return fmt.Errorf("effects add up to %.9f USD less than change_usd %.9f", g, d.ChangeUSD)
+		return fmt.Errorf("effects are %.9f USD off change_usd %.9f", g, d.ChangeUSD)
 	}
 	for i, grp := range d.Groups {
 		if g := grp.gap(); math.Abs(g) > EffectsTolerance {

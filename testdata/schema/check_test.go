@@ -31,7 +31,7 @@ func TestValidateCheck(t *testing.T) {
 		{"wrong kind", strings.Replace(validCheck, `"kind": "check"`, `"kind": "report"`, 1), "check.schema.json"},
 		{"unknown status", strings.Replace(validCheck, `"status": "fail",`, `"status": "red",`, 1), "check.schema.json"},
 		// 0.5 + 0.1 ≠ 0.5: the total's effects are 0.1 off.
-		{"effects off", strings.Replace(validCheck, `"volume_usd": 0.5, "mix_usd": 0,`, `"volume_usd": 0.5, "mix_usd": 0.1,`, 1), "effects add up"},
+		{"effects off", strings.Replace(validCheck, `"volume_usd": 0.5, "mix_usd": 0,`, `"volume_usd": 0.5, "mix_usd": 0.1,`, 1), "USD off change_usd"},
 		{"group effects off", strings.Replace(validCheck, `"current_cost_usd": 5.5, "change_usd": 0.5, "change_pct": 10,
     "effects"`, `"current_cost_usd": 5.5, "change_usd": 0.7, "change_pct": 10,
     "effects"`, 1), "groups[0]"},
