@@ -27,6 +27,7 @@ type Document struct {
 	Files         []string // where it was read from; several after Merge
 	Kind          string
 	SchemaVersion int
+	PriceTables   []string // price_table_version of each document, without repeats
 	Window        analyze.Window
 	By            []string
 	Cells         []analyze.CellDoc
@@ -37,6 +38,7 @@ type Document struct {
 type rawDocument struct {
 	Kind          *string            `json:"kind"`
 	SchemaVersion *int               `json:"schema_version"`
+	PriceTable    string             `json:"price_table_version"`
 	Window        *analyze.Window    `json:"window"`
 	By            []string           `json:"by"`
 	Cells         *[]analyze.CellDoc `json:"cells"`
@@ -56,6 +58,9 @@ func Parse(name string, data []byte) (*Document, error) {
 	doc := &Document{Files: []string{name}, Kind: *raw.Kind, SchemaVersion: *raw.SchemaVersion, By: raw.By, Cells: *raw.Cells}
 	if raw.Window != nil {
 		doc.Window = *raw.Window
+	}
+	if raw.PriceTable != "" {
+		doc.PriceTables = []string{raw.PriceTable}
 	}
 	if doc.By == nil {
 		doc.By = keyDims(doc.Cells)
@@ -156,6 +161,11 @@ func Merge(docs []*Document) (*Document, error) {
 		}
 		out.Files = append(out.Files, d.Files...)
 		out.Cells = append(out.Cells, d.Cells...)
+		for _, v := range d.PriceTables {
+			if !slices.Contains(out.PriceTables, v) {
+				out.PriceTables = append(out.PriceTables, v)
+			}
+		}
 		out.Window = widen(out.Window, d.Window)
 	}
 	return out, nil
@@ -190,7 +200,10 @@ func Days(w analyze.Window) float64 {
 // FromReport turns a report built in this process into a Document, so the
 // store mode reads exactly what `report --format json` would have written.
 func FromReport(name string, rep *analyze.Report) *Document {
-	return &Document{Files: []string{name}, Kind: rep.Kind, SchemaVersion: rep.SchemaVersion, Window: rep.Window, By: rep.By, Cells: rep.Cells}
+	return &Document{
+		Files: []string{name}, Kind: rep.Kind, SchemaVersion: rep.SchemaVersion, PriceTables: []string{rep.PriceTableVersion},
+		Window: rep.Window, By: rep.By, Cells: rep.Cells,
+	}
 }
 
 // sameLength reports whether two window lengths are equal to the second.

@@ -88,3 +88,25 @@ func TestCompareRejectsUnsharedBy(t *testing.T) {
 		t.Errorf("Compare error = %v, want one naming --by tier", err)
 	}
 }
+
+func TestPriceTableWarning(t *testing.T) {
+	base, cur := baselineDoc(), baselineDoc()
+	base.PriceTables, cur.PriceTables = []string{"2025-11-01+aaaa"}, []string{"2025-12-01+bbbb"}
+	r, err := Compare(base, cur, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "2025-11-01+aaaa and the current side with 2025-12-01+bbbb") {
+		t.Errorf("warnings = %q, want one naming both price tables", r.Warnings)
+	}
+}
+
+func TestParseReadsPriceTable(t *testing.T) {
+	d, err := Parse("r.json", []byte(`{"kind":"report","schema_version":1,"price_table_version":"2025-11-01+aaaa","by":[],"cells":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.PriceTables) != 1 || d.PriceTables[0] != "2025-11-01+aaaa" {
+		t.Errorf("price tables = %v, want [2025-11-01+aaaa]", d.PriceTables)
+	}
+}

@@ -102,6 +102,10 @@ func Compare(baseline, current *Document, opts Options) (*Result, error) {
 	}
 
 	r := &Result{Kind: "check", SchemaVersion: SchemaVersion, GeneratedBy: opts.GeneratedBy, By: nonNil(opts.By), Warnings: warnings}
+	if b, c := baseline.PriceTables, current.PriceTables; len(b) > 0 && len(c) > 0 && !slices.Equal(b, c) {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("the baseline was priced with price table %s and the current side with %s: price differences between them are in the price effect",
+			strings.Join(b, ", "), strings.Join(c, ", ")))
+	}
 	r.Baseline, r.Current = describeSide(baseline), describeSide(current)
 	s0, s1 := r.chooseBasis()
 
