@@ -63,6 +63,8 @@ func TestBacktestOneHourOverestimatesReads(t *testing.T) {
 	// reads and 2,048 in writes.
 	got := sim.Backtest.Total
 	checkCount(t, "error tokens", got.ErrorTokens, 2*2048*30)
-	// Each flip turns a $1/M write into a $0.08/M read: -2048 × 0.92 µ$.
-	checkUSD(t, "error usd", got.ErrorUSD, -30*2048*0.92e-6)
+	// Logged: 31 writes at $1/M (the first request and the 30 flips).
+	// Simulated: 1 write at the 1h price, $1.6/M, and 30 more reads at
+	// $0.08/M. Difference: (1.6 - 31 + 30 × 0.08) × 2048 µ$ = -27 × 2048 µ$.
+	checkUSD(t, "error usd", got.ErrorUSD, -27*2048e-6)
 }
