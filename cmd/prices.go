@@ -316,9 +316,9 @@ func (a *app) configName() string {
 	return "config"
 }
 
-// configDates turns the times the config reader made of YAML dates back
-// into YYYY-MM-DD text, the form price files use; a time of day would
-// otherwise be rejected by the price file parser.
+// configDates turns the times that the config reader made of YAML dates
+// back into YYYY-MM-DD text, because the price file parser rejects a date
+// with a time of day.
 func configDates(v any) any {
 	switch x := v.(type) {
 	case time.Time:

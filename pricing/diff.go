@@ -8,9 +8,9 @@ import (
 )
 
 // Change is one difference between two price tables. Kind is "added",
-// "removed" or "changed"; for a changed row, Field names the price ("input",
-// "band above 200000: output", "web_search_per_1k", "modifiers",
-// "until") and Old and New are its values, prices in USD per million tokens.
+// "removed" or "changed". For a change, Field names what changed ("input",
+// "band above 200000: output", "web_search_per_1k", "modifiers", "until"),
+// and Old and New are its values, with prices in USD per million tokens.
 type Change struct {
 	ModelID string `json:"model_id"`
 	RowID   string `json:"row_id,omitempty"`
