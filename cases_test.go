@@ -33,7 +33,6 @@ type costCase struct {
 // TODO: read these formats and empty this list.
 var unreadFormats = map[string]bool{
 	"vercel-ai-sdk-v6-usage": true,
-	"otel-genai-spans-jsonl": true,
 }
 
 // TestCostCases ingests every shared cost case through the command line

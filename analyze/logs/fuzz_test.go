@@ -85,3 +85,8 @@ func FuzzCodex(f *testing.F) {
 	addSeeds(f, "codex/*.jsonl")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "codex", data) })
 }
+
+func FuzzOtelGenAI(f *testing.F) {
+	addSeeds(f, "otel-genai/*")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "otel-genai", data) })
+}

@@ -275,6 +275,9 @@ func (fr *fileReader) convert(rec record) error {
 	if rec.err != nil {
 		return fr.reject(rec.line, rec.err)
 	}
+	if fr.fmt.parseParts != nil {
+		return fr.convertParts(rec)
+	}
 	req, err := fr.parse(rec.data)
 	if err != nil {
 		return fr.reject(rec.line, err)

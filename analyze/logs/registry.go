@@ -25,6 +25,9 @@ type format struct {
 	// records of the same file (cumulative counters): it returns a parse
 	// function holding the state of one file, whose Source it is given.
 	newParse func(source string) parseFunc
+	// parseParts replaces parse for a format whose records can hold several
+	// requests (an OTLP export holds many spans).
+	parseParts func(data []byte) []part
 	// stream, when set, makes the chunks of one response, in JSON or in a
 	// Server-Sent Events stream, one request; parse still reads one record.
 	stream *streamRules
@@ -39,7 +42,9 @@ type format struct {
 type parseFunc func(data []byte) (*analyze.Request, error)
 
 // readsJSON reports whether the format parses JSON records.
-func (f *format) readsJSON() bool { return f.parse != nil || f.newParse != nil }
+func (f *format) readsJSON() bool {
+	return f.parse != nil || f.newParse != nil || f.parseParts != nil
+}
 
 // fileParser returns the parse function for one file of this format.
 func (f *format) fileParser(source string) parseFunc {
@@ -57,6 +62,7 @@ type csvRowParser func(row []string) (*analyze.Request, error)
 var registry = []*format{
 	claudeCodeFormat,
 	codexFormat,
+	otelGenAIFormat,
 	vertexAnthropicFormat,
 	anthropicBatchFormat,
 	openAIBatchFormat,
