@@ -48,11 +48,17 @@ func (b *backtestAcc) add(e *engine, req *analyze.Request) error {
 	loggedRead := min(p, w.Tokens[pricing.CacheRead])
 	loggedWrite5m := min(p-loggedRead, w.Tokens[pricing.CacheWrite5m])
 	loggedWrite1h := min(p-loggedRead-loggedWrite5m, w.Tokens[pricing.CacheWrite1h])
+	loggedInput := int64(0)
+	if units.PerToken[pricing.CacheWrite5m] == units.PerToken[pricing.Input] {
+		// Writes are free (OpenAI): a prefix sent uncached is the write.
+		loggedInput = min(p-loggedRead-loggedWrite5m-loggedWrite1h, w.Tokens[pricing.Input])
+	}
 	s.row.LoggedCacheReadTokens += loggedRead
-	s.row.LoggedCacheWriteTokens += loggedWrite5m + loggedWrite1h
+	s.row.LoggedCacheWriteTokens += loggedWrite5m + loggedWrite1h + loggedInput
 	s.loggedCost.AddTokens(loggedRead, units.PerToken[pricing.CacheRead])
 	s.loggedCost.AddTokens(loggedWrite5m, units.PerToken[pricing.CacheWrite5m])
 	s.loggedCost.AddTokens(loggedWrite1h, units.PerToken[pricing.CacheWrite1h])
+	s.loggedCost.AddTokens(loggedInput, units.PerToken[pricing.Input])
 
 	if b.state.lookupCache(key, w, e.ttl) {
 		s.row.SimulatedCacheReadTokens += p
@@ -75,7 +81,7 @@ func (b *backtestAcc) sums(endpoint string) *backtestSums {
 
 // result fills the error columns: tokens are |Δ reads| + |Δ writes|,
 // dollars are simulated minus logged prefix cache cost, and the percentage
-// is that difference over the logged cost.
+// is that difference over the logged cost (null when the logs show none).
 func (b *backtestAcc) result(p *Policy) *Backtest {
 	ttl := "5m"
 	if p.Cache != nil {
@@ -83,12 +89,17 @@ func (b *backtestAcc) result(p *Policy) *Backtest {
 	}
 	bt := &Backtest{TTL: ttl, Endpoints: []BacktestEndpoint{}}
 	total := &backtestSums{row: BacktestEndpoint{Endpoint: "total"}}
+	var errorTokens int64
 	for _, ep := range sortedKeys(b.endpoints) {
 		s := b.endpoints[ep]
-		bt.Endpoints = append(bt.Endpoints, s.finish())
+		row := s.finish()
+		bt.Endpoints = append(bt.Endpoints, row)
+		errorTokens += row.ErrorTokens
 		total.merge(s)
 	}
+	// Errors of opposite sign on two endpoints must not cancel out.
 	bt.Total = total.finish()
+	bt.Total.ErrorTokens = errorTokens
 	return bt
 }
 
@@ -109,7 +120,8 @@ func (s *backtestSums) finish() BacktestEndpoint {
 	diff.Sub(s.loggedCost)
 	r.ErrorUSD = diff.USD()
 	if logged := s.loggedCost.USD(); logged > 0 {
-		r.ErrorPct = 100 * abs(r.ErrorUSD) / logged
+		pct := 100 * abs(r.ErrorUSD) / logged
+		r.ErrorPct = &pct
 	}
 	return r
 }

@@ -47,7 +47,7 @@ func TestBacktestMatchesFiveMinuteLogs(t *testing.T) {
 	checkCount(t, "logged writes", got.LoggedCacheWriteTokens, got.SimulatedCacheWriteTokens)
 	checkCount(t, "logged reads", got.LoggedCacheReadTokens, got.SimulatedCacheReadTokens)
 	checkCount(t, "error tokens", got.ErrorTokens, 0)
-	if got.ErrorPct >= 1 {
+	if got.ErrorPct == nil || *got.ErrorPct >= 1 {
 		t.Errorf("error %v%%, want under 1%%", got.ErrorPct)
 	}
 }

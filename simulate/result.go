@@ -105,15 +105,16 @@ type Backtest struct {
 
 // BacktestEndpoint holds prefix cache tokens as logged and as simulated.
 // Logged prefix tokens are taken from the logged buckets as the cache
-// lever takes them: P tokens from cache reads first, then cache writes.
+// lever takes them: P tokens from cache reads first, then cache writes,
+// then, for models whose cache writes cost the input price, uncached input.
 type BacktestEndpoint struct {
-	Endpoint                  string  `json:"endpoint"`
-	Requests                  int64   `json:"requests"`
-	LoggedCacheReadTokens     int64   `json:"logged_cache_read_tokens"`
-	SimulatedCacheReadTokens  int64   `json:"simulated_cache_read_tokens"`
-	LoggedCacheWriteTokens    int64   `json:"logged_cache_write_tokens"`
-	SimulatedCacheWriteTokens int64   `json:"simulated_cache_write_tokens"`
-	ErrorTokens               int64   `json:"error_tokens"`
-	ErrorUSD                  float64 `json:"error_usd"`
-	ErrorPct                  float64 `json:"error_pct"`
+	Endpoint                  string   `json:"endpoint"`
+	Requests                  int64    `json:"requests"`
+	LoggedCacheReadTokens     int64    `json:"logged_cache_read_tokens"`
+	SimulatedCacheReadTokens  int64    `json:"simulated_cache_read_tokens"`
+	LoggedCacheWriteTokens    int64    `json:"logged_cache_write_tokens"`
+	SimulatedCacheWriteTokens int64    `json:"simulated_cache_write_tokens"`
+	ErrorTokens               int64    `json:"error_tokens"`
+	ErrorUSD                  float64  `json:"error_usd"`
+	ErrorPct                  *float64 `json:"error_pct"`
 }

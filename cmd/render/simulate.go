@@ -49,10 +49,10 @@ func waterfallGrid(sim *simulate.Simulation) grid {
 	g.rows = append(g.rows, []string{"baseline", USD(sim.Baseline.CostUSD), "", ""})
 	prev := sim.Baseline.CostUSD
 	for _, l := range sim.Levers {
-		g.rows = append(g.rows, []string{l.Name, USD(l.CumulativeCostUSD), USD(l.CumulativeCostUSD - prev), USD(l.StandaloneSavingsUSD)})
+		g.rows = append(g.rows, []string{l.Name, USD(l.CumulativeCostUSD), deltaUSD(l.CumulativeCostUSD - prev), deltaUSD(l.StandaloneSavingsUSD)})
 		prev = l.CumulativeCostUSD
 	}
-	g.footer = []string{"projected", USD(sim.Projected.CostUSD), "saves " + USD(sim.SavingsUSD), Pct(sim.SavingsPct)}
+	g.footer = []string{"projected", USD(sim.Projected.CostUSD), "saves " + deltaUSD(sim.SavingsUSD), Pct(sim.SavingsPct)}
 	return g
 }
 
@@ -69,9 +69,24 @@ func simulationGroupGrid(sim *simulate.Simulation) grid {
 			row = append(row, keyLabel(grp.Key[d]))
 		}
 		g.rows = append(g.rows, append(row, Count(grp.BaselineRequests), USD(grp.BaselineCostUSD),
-			USD(grp.ProjectedCostUSD), USD(grp.SavingsUSD)))
+			USD(grp.ProjectedCostUSD), deltaUSD(grp.SavingsUSD)))
 	}
 	return g
+}
+
+// deltaUSD writes a negative amount as -$1.23, not $-1.23.
+func deltaUSD(v float64) string {
+	if v < 0 {
+		return "-" + USD(-v)
+	}
+	return USD(v)
+}
+
+func optionalPct(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return Pct(*v)
 }
 
 func keyLabel(v any) string {
@@ -100,7 +115,7 @@ func backtestGrid(bt *simulate.Backtest) grid {
 	}
 	row := func(e simulate.BacktestEndpoint) []string {
 		return []string{keyLabel(e.Endpoint), Count(e.Requests), Count(e.LoggedCacheReadTokens), Count(e.SimulatedCacheReadTokens),
-			Count(e.LoggedCacheWriteTokens), Count(e.SimulatedCacheWriteTokens), Count(e.ErrorTokens), USD(e.ErrorUSD), Pct(e.ErrorPct)}
+			Count(e.LoggedCacheWriteTokens), Count(e.SimulatedCacheWriteTokens), Count(e.ErrorTokens), deltaUSD(e.ErrorUSD), optionalPct(e.ErrorPct)}
 	}
 	for _, e := range bt.Endpoints {
 		g.rows = append(g.rows, row(e))
