@@ -172,6 +172,7 @@ func contentHash(models []*Model) string {
 // Merge returns a table with over's models on top of t's: a model id in over
 // replaces that model, rows and all, and over's names take precedence. The
 // result is dated with the later of the two dates; neither input changes.
+// The result carries no adjustments, so apply WithAdjustments after Merge.
 func (t *Table) Merge(over *Table) *Table {
 	var models []*Model
 	for _, m := range t.models {

@@ -13,7 +13,8 @@ import (
 
 // repriceChunk is how many requests one reprice transaction rewrites, so
 // the write lock is released between chunks and ingests can interleave.
-const repriceChunk = 5000
+// Tests lower it to cross chunk boundaries with a few requests.
+var repriceChunk = 5000
 
 // RepriceStats counts what Reprice did.
 type RepriceStats struct {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -105,4 +106,32 @@ func mapsEqual(a, b map[string]int) bool {
 		}
 	}
 	return true
+}
+
+func TestRepriceAcrossChunks(t *testing.T) {
+	defer func(n int) { repriceChunk = n }(repriceChunk)
+	repriceChunk = 2
+
+	s := openTestStore(t, tempStorePath(t))
+	var reqs []analyze.Request
+	for i := range 5 { // 5 requests: chunks of 2, 2 and 1
+		reqs = append(reqs, request(fmt.Sprintf("r%d", i), mustTime(t, "2025-11-05T10:00:00Z"), 1000, 10))
+	}
+	writeAll(t, s, "old", 100, reqs)
+	table, err := pricing.Parse([]byte(repriceTable), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	stats, err := s.Reprice(context.Background(), analyze.Pricer{Table: table}, table.Version())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Requests != 5 || stats.Changed != 5 {
+		t.Errorf("stats = %+v, want 5 read and 5 changed", stats)
+	}
+	requests, _ := total(t, s)
+	if requests != 5 {
+		t.Errorf("rollup counts %d requests, want 5", requests)
+	}
 }
