@@ -17,9 +17,9 @@ func AdjustmentSplits(t *pricing.Table) []time.Time {
 // the totals and groups, are discounted.
 //
 // NOTE: a cell's period is read against the table's adjustment boundaries,
-// so the cells must come from a query with SplitAt set to
-// table.Adjustments().Boundaries(); otherwise every cell is in period 0 and
-// only discounts without a start date apply.
+// so the cells must come from a query with SplitAt = AdjustmentSplits(table).
+// Without it every cell is in period 0, and only discounts without a start
+// date apply.
 func (p *cellPricer) discount(c *Cell) int64 {
 	adj := p.table.Adjustments()
 	if len(adj.Discounts) == 0 {

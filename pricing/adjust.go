@@ -17,9 +17,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Adjustments are what a customer pays besides list prices: negotiated
-// percentage discounts and one-off credits. Discounts change a request's
-// effective cost; credits are separate lines and never change a request.
+// Adjustments are the terms that make a bill differ from list prices:
+// negotiated percentage discounts and one-off credits. Discounts change a
+// request's effective cost. Credits are separate lines and never change a
+// request.
 type Adjustments struct {
 	Discounts []Discount `json:"discounts"`
 	Credits   []Credit   `json:"credits"`
