@@ -16,7 +16,26 @@ import (
 func newPricesCmd(a *app) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "prices",
-		Short: "Inspect the price table",
+		Short: "Inspect, check, compare and import price tables",
+		Long: `Inspect, check, compare and import price tables.
+
+The active table is the built-in one with overrides merged over it. In the
+config, "prices:" is a price file name or a list of file names and inline
+models (written as in a price file); --prices FILE replaces that setting.
+A model id in an override replaces the built-in model, rows and all.
+
+"adjustments:" in the config lists negotiated discounts and credits:
+
+  adjustments:
+    - {provider: anthropic, from: 2025-11-01, until: 2025-12-01, discount_pct: 12}
+    - {provider: openai, model: gpt-4o, discount_pct: 5}
+    - {amount_usd: 500, date: 2025-11-15, description: launch credit}
+
+A discount applies to requests of the provider (and model, when given) from
+"from" (inclusive) until "until" (exclusive). A model discount takes
+precedence over a provider-wide one, and they never stack. Reports show
+list_cost_usd and effective_cost_usd (= cost_usd). The table version covers
+overrides and adjustments, so changing either asks for costctl reprice.`,
 	}
 	c.AddCommand(newPricesListCmd(a), newPricesShowCmd(a), newPricesValidateCmd(a),
 		newPricesDiffCmd(a), newPricesImportCmd(a))
