@@ -57,6 +57,7 @@ func TestScripts(t *testing.T) {
 			"jsonlen":    cmdJSONLen,
 			"exitcode":   cmdExitCode,
 			"validdoc":   cmdValidDoc,
+			"validsim":   cmdValidSim,
 			"validcheck": cmdValidCheck,
 		},
 	})
@@ -180,4 +181,15 @@ func lookupJSON(ts *testscript.TestScript, file, path string) any {
 		}
 	}
 	return v
+}
+
+// cmdValidSim: validsim FILE checks a simulation document against its schema.
+func cmdValidSim(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: validsim FILE")
+	}
+	err := schema.ValidateSimulation([]byte(ts.ReadFile(args[0])))
+	if (err == nil) == neg {
+		ts.Fatalf("%s: schema validation: %v", args[0], err)
+	}
 }
