@@ -24,7 +24,7 @@ const SupportedSchemaVersion = 1
 // Document is the part of a report or simulation document that a check
 // reads: its window, its dimensions and its cells.
 type Document struct {
-	Files         []string // where it was read from; several after Merge
+	Files         []string // paths the document was read from, several after Merge
 	Kind          string
 	SchemaVersion int
 	PriceTables   []string // price_table_version of each document, without repeats
@@ -33,8 +33,8 @@ type Document struct {
 	Cells         []analyze.CellDoc
 }
 
-// rawDocument has pointers where a missing field must be told apart from
-// a zero value.
+// rawDocument has pointers where a missing field must be distinguished
+// from a zero value.
 type rawDocument struct {
 	Kind          *string            `json:"kind"`
 	SchemaVersion *int               `json:"schema_version"`
@@ -206,7 +206,8 @@ func FromReport(name string, rep *analyze.Report) *Document {
 	}
 }
 
-// sameLength reports whether two window lengths are equal to the second.
+// sameLength reports whether two window lengths in days are equal to
+// within a second.
 func sameLength(a, b float64) bool {
 	d := (a - b) * 24 * float64(time.Hour/time.Second)
 	return d < 1 && d > -1

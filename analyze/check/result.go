@@ -177,7 +177,7 @@ func describeSide(d *Document) Side {
 // unpriced reports whether a cell's model had no price. Its requests are
 // counted apart and kept out of the explanation.
 // NOTE: a cell whose price row is missing from the active table keeps its
-// price_row_id but has zero cost; it is explained as if the model were free.
+// price_row_id but has zero cost. It is explained as if the model were free.
 func unpriced(c analyze.CellDoc) bool { return c.ModelID == "" || c.PriceRowID == "" }
 
 // chooseBasis compares per day when both windows are closed and differ in
@@ -296,8 +296,8 @@ func groupKey(key map[string]any, by []string) (string, map[string]any) {
 	return strings.Join(parts, "\x00"), out
 }
 
-// sortGroups puts the largest movements first, either way; ties keep
-// their key order.
+// sortGroups orders groups by the size of their change, up or down,
+// largest first. Ties keep their key order.
 func sortGroups(gs []GroupChange) {
 	sort.SliceStable(gs, func(i, j int) bool {
 		return math.Abs(gs[i].ChangeUSD) > math.Abs(gs[j].ChangeUSD)
