@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -158,7 +160,7 @@ func ParsePolicy(data []byte, table *pricing.Table) (*Policy, error) {
 
 	var p Policy
 	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
+		return nil, decodeError(err)
 	}
 	if err := p.validate(table); err != nil {
 		return nil, err
@@ -312,6 +314,33 @@ func (p *Policy) validateStructured(*pricing.Table) error {
 		}
 	}
 	return nil
+}
+
+// sectionNames maps the Go types of the policy to the YAML section they
+// decode, so that errors name what the user wrote.
+var sectionNames = map[string]string{
+	"Policy": "the top level", "RouteRule": "a route rule", "Match": "a route match",
+	"Quality": "quality", "Compress": "compress", "Cache": "cache", "Batch": "batch",
+	"StructuredOutput": "structured_output",
+}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type simulate\.(\w+)`)
+
+// decodeError rewrites the YAML decoder's errors on one line, naming
+// unknown keys and the section they were found in.
+func decodeError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		msgs[i] = unknownField.ReplaceAllStringFunc(m, func(s string) string {
+			sub := unknownField.FindStringSubmatch(s)
+			return fmt.Sprintf("unknown key %q in %s", sub[1], sectionNames[sub[2]])
+		})
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // resolveModel finds a policy's model name in the table at any date the

@@ -10,8 +10,9 @@ func TestParsePolicyErrors(t *testing.T) {
 	cases := []struct {
 		name, text, want string
 	}{
-		{"unknown top-level key", "caching: {ttl: 5m}", "field caching not found"},
-		{"unknown nested key", "cache: {tll: 5m}", "field tll not found"},
+		{"unknown top-level key", "caching: {ttl: 5m}", `line 1: unknown key "caching" in the top level`},
+		{"unknown nested key", "cache: {tll: 5m}", `line 1: unknown key "tll" in cache`},
+		{"unknown match key", "route: [{match: {endpoints: [a]}, model: gpt-4o-mini}]", `unknown key "endpoints" in a route match`},
 		{"unknown route model", "route: [{match: {}, model: gpt-9}]", `route[0]: model "gpt-9": unknown model`},
 		{"unknown match model", "route: [{match: {model: [nope]}, model: gpt-4o-mini}]", `match.model "nope": unknown model`},
 		{"unknown compress model", "compress: {every_turns: 5, summary_tokens: 200, model: nope}", `compress.model "nope": unknown model`},
