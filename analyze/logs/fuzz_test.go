@@ -90,3 +90,8 @@ func FuzzOtelGenAI(f *testing.F) {
 	addSeeds(f, "otel-genai/*")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "otel-genai", data) })
 }
+
+func FuzzVercelAISDK(f *testing.F) {
+	addSeeds(f, "vercel-ai-sdk/*")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "vercel-ai-sdk", data) })
+}

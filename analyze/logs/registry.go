@@ -63,6 +63,7 @@ var registry = []*format{
 	claudeCodeFormat,
 	codexFormat,
 	otelGenAIFormat,
+	vercelAISDKFormat,
 	vertexAnthropicFormat,
 	anthropicBatchFormat,
 	openAIBatchFormat,
