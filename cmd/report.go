@@ -22,6 +22,7 @@ type reportOptions struct {
 	top          int
 	format       string
 	output       string
+	chartPNG     string // directory for PNG charts; empty writes none
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -47,24 +48,26 @@ Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 	f.String("until", "", "end of the window, exclusive (RFC 3339 or YYYY-MM-DD in --tz)")
 	f.String("tz", "UTC", "IANA time zone for day and hour buckets")
 	f.Int("top", 0, "show only the N costliest groups (0 = all)")
-	f.String("format", render.FormatTable, "output format: table, json, csv or markdown")
+	f.String("format", render.FormatTable, "output format: table, json, csv, markdown or html (one self-contained file with charts)")
 	f.StringP("output", "o", "", "write to FILE instead of standard output")
-	a.bindFlags(c, "report", "by", "since", "until", "tz", "top", "format", "output")
+	f.String("chart-png", "", "also write the HTML report's charts as PNG files into DIR")
+	a.bindFlags(c, "report", "by", "since", "until", "tz", "top", "format", "output", "chart-png")
 	return c
 }
 
 func (a *app) reportOptions() (reportOptions, error) {
 	opts := reportOptions{
-		by:     splitList(a.v.GetStringSlice("report.by")),
-		top:    a.v.GetInt("report.top"),
-		format: a.v.GetString("report.format"),
-		output: a.v.GetString("report.output"),
+		by:       splitList(a.v.GetStringSlice("report.by")),
+		top:      a.v.GetInt("report.top"),
+		format:   a.v.GetString("report.format"),
+		output:   a.v.GetString("report.output"),
+		chartPNG: a.v.GetString("report.chart_png"),
 	}
 	if err := checkDims(opts.by); err != nil {
 		return opts, err
 	}
-	if !render.ValidFormat(opts.format) {
-		return opts, usageErrorf("--format %q: want table, json, csv or markdown", opts.format)
+	if !render.ValidFormat(opts.format) && opts.format != render.FormatHTML {
+		return opts, usageErrorf("--format %q: want table, json, csv, markdown or html", opts.format)
 	}
 	if opts.top < 0 {
 		return opts, usageErrorf("--top %d: want 0 or more", opts.top)
@@ -109,8 +112,14 @@ func (a *app) runReport(ctx context.Context, opts reportOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.format == render.FormatHTML || opts.chartPNG != "" {
+		if err := a.writeReportPage(ctx, opts, rep); err != nil || opts.format == render.FormatHTML {
+			return err
+		}
+	}
 	return a.writeDocument(opts.output, func(w io.Writer) error {
-		if err := render.Report(w, rep, opts.format); err != nil {
+		terminal := a.io.OutIsTerminal && opts.output == ""
+		if err := render.ReportOnTerminal(w, rep, opts.format, terminal); err != nil {
 			return err
 		}
 		if opts.format == render.FormatTable || opts.format == render.FormatMarkdown {
@@ -131,7 +140,8 @@ func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Rep
 	}
 	defer st.Close()
 
-	cells, err := st.Cells(ctx, analyze.Query{Since: opts.since, Until: opts.until, Loc: opts.loc, By: opts.by})
+	q := analyze.Query{Since: opts.since, Until: opts.until, Loc: opts.loc, By: opts.by, SplitAt: analyze.AdjustmentSplits(table)}
+	cells, err := st.Cells(ctx, q)
 	if err != nil {
 		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
 	}

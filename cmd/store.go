@@ -26,24 +26,7 @@ func (a *app) openStore(ctx context.Context, readOnly bool) (*store.Store, error
 	return st, nil
 }
 
-// priceTable is the built-in table with the --prices file merged over it.
+// priceTable is the table every command prices with; see activeTable.
 func (a *app) priceTable() (*pricing.Table, error) {
-	table, err := pricing.Embedded()
-	if err != nil {
-		return nil, withCode(ExitRuntime, fmt.Errorf("built-in price table: %w", err))
-	}
-	path := a.v.GetString("prices")
-	if path == "" {
-		return table, nil
-	}
-
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usageErrorf("price file: %w", err)
-	}
-	over, err := pricing.Parse(data, path)
-	if err != nil {
-		return nil, usageErrorf("price file: %w", err)
-	}
-	return table.Merge(over), nil
+	return a.activeTable()
 }
