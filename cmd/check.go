@@ -123,6 +123,9 @@ func (a *app) checkOptions() (checkOptions, error) {
 	if opts.thresholds, err = a.checkThresholds(); err != nil {
 		return opts, err
 	}
+	if len(opts.by) == 0 && (isSet(opts.thresholds[check.GroupIncreaseUSD]) || isSet(opts.thresholds[check.GroupIncreasePct])) {
+		return opts, usageErrorf("group thresholds need --by: name the dimensions whose groups they judge, such as --by endpoint")
+	}
 	if opts.loc, err = loadZone(a.v.GetString("check.tz")); err != nil {
 		return opts, err
 	}
@@ -159,6 +162,8 @@ func (a *app) checkThresholds() (map[string]check.Level, error) {
 	}
 	return levels, nil
 }
+
+func isSet(l check.Level) bool { return l.Warn != nil || l.Fail != nil }
 
 func setLevel(l *check.Level, level string, v float64) {
 	if level == "warn" {
