@@ -56,9 +56,10 @@ merged; without --current the current figures come from the store over
 --since/--until. Windows of different lengths are compared per day.
 
 Thresholds come from the flags and from the config section
-budgets.thresholds (` + strings.Join(check.ThresholdNames, ", ") + `,
-each with warn and fail); a flag overrides the config. A fail-level breach
-exits 1 after all output is written; a warn-level one exits 0.`,
+budgets.thresholds, each with a warn and a fail level:
+  ` + strings.Join(check.ThresholdNames, ", ") + `
+A flag overrides the config. A fail-level breach exits 1 after all output
+is written; a warn-level one exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			opts, err := a.checkOptions()
