@@ -16,6 +16,9 @@ const (
 	FormatJSON     = "json"
 	FormatCSV      = "csv"
 	FormatMarkdown = "markdown"
+	// FormatHTML is one self-contained page with charts; the commands
+	// that offer it accept it besides ValidFormat.
+	FormatHTML = "html"
 )
 
 // ValidFormat reports whether f is one of the output formats.

@@ -43,7 +43,7 @@ func StackedBars(name, title, yLabel string, categories []string, series []Serie
 		legend.Add(s.Name, bars)
 	}
 	categoricalX(p, categories)
-	return &Chart{Name: name, Title: title, plot: p, legend: legend, width: 18 * vg.Centimeter, height: 9 * vg.Centimeter}, nil
+	return &Chart{Name: name, Title: title, plot: p, legend: legend, width: 26 * vg.Centimeter, height: 9 * vg.Centimeter}, nil
 }
 
 // HBars draws one horizontal bar per category, the first at the top.
@@ -92,7 +92,7 @@ func Line(name, title, yLabel string, categories []string, values []float64, yMa
 	p.Add(hGrid(), line, dots)
 	categoricalX(p, categories)
 	p.Y.Min, p.Y.Max = 0, yMax
-	return &Chart{Name: name, Title: title, plot: p, width: 18 * vg.Centimeter, height: 7 * vg.Centimeter}, nil
+	return &Chart{Name: name, Title: title, plot: p, width: 26 * vg.Centimeter, height: 7 * vg.Centimeter}, nil
 }
 
 // HeatMap draws z[row][col], the first row at the top, darker for more.
@@ -116,7 +116,7 @@ func HeatMap(name, title string, rows, cols []string, z [][]float64) (*Chart, er
 		labels[len(rows)-1-i] = r
 	}
 	p.NominalY(labels...)
-	return &Chart{Name: name, Title: title, plot: p, width: 18 * vg.Centimeter, height: 7 * vg.Centimeter}, nil
+	return &Chart{Name: name, Title: title, plot: p, width: 26 * vg.Centimeter, height: 7 * vg.Centimeter}, nil
 }
 
 // grid adapts z[row][col] to plotter.GridXYZ with row 0 drawn on top.
@@ -193,7 +193,7 @@ func Waterfall(name, title, yLabel string, steps []Step) (*Chart, error) {
 	}
 	categoricalX(p, labels)
 	p.Y.Min = 0
-	return &Chart{Name: name, Title: title, plot: p, width: 18 * vg.Centimeter, height: 8 * vg.Centimeter}, nil
+	return &Chart{Name: name, Title: title, plot: p, width: 26 * vg.Centimeter, height: 8 * vg.Centimeter}, nil
 }
 
 // bar returns bars without outlines, stacked on base when it is not nil.
@@ -229,7 +229,7 @@ func hGrid() *plotter.Grid {
 
 // barWidth narrows bars as categories grow so a month of days still fits.
 func barWidth(n int) vg.Length {
-	w := 14 * vg.Centimeter / vg.Length(max(n, 1)) * 0.7
+	w := 20 * vg.Centimeter / vg.Length(max(n, 1)) * 0.7
 	return min(max(w, vg.Points(2)), vg.Points(40))
 }
 
