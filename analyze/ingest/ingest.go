@@ -39,6 +39,7 @@ func Run(ctx context.Context, st *store.Store, table *pricing.Table, inputs []In
 		return nil, err
 	}
 	sink := newSink(w, analyze.Pricer{Table: table}, opts)
+	sink.store = st
 
 	for _, in := range inputs {
 		if err := sink.readInput(ctx, in, opts); err != nil {
@@ -101,6 +102,9 @@ func (s *sink) readStrict(ctx context.Context, in Input, lopts logs.Options) err
 func (s *sink) record(ctx context.Context, in Input, lopts logs.Options) error {
 	results, err := in.read(ctx, lopts, s)
 	s.summary.Files = append(s.summary.Files, results...)
+	if err != nil && lopts.Format == "" {
+		err = s.readBillingExports(ctx, err)
+	}
 	if err == nil {
 		return nil
 	}

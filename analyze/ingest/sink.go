@@ -12,6 +12,7 @@ const progressEvery = 4096
 // sink prices each parsed request and hands it to the store writer.
 type sink struct {
 	w        *store.Writer
+	store    *store.Store // for billing exports, which bypass the writer
 	pricer   analyze.Pricer
 	progress func(Counts)
 	counts   Counts

@@ -24,6 +24,7 @@ type Summary struct {
 	Rejected   map[string]int64  `json:"rejected_by_reason"`
 	Examples   []string          `json:"rejected_examples"`
 	Unpriced   []UnpricedModel   `json:"unpriced_models"`
+	Billing    []BillingFile     `json:"billing_files"`
 
 	unpriced map[[2]string]*UnpricedModel
 }
