@@ -1,0 +1,108 @@
+package logs
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/costctl/costctl/analyze"
+)
+
+// wantRequest is the expected identity, status and usage of one request;
+// an empty time is not checked.
+type wantRequest struct {
+	id, provider, model, tier string
+	status                    analyze.Status
+	line                      int64
+	time                      string
+	b                         buckets
+}
+
+// checkRequests compares the requests read from a fixture with wants, in
+// order, one assertion per field.
+func checkRequests(t *testing.T, got []*analyze.Request, wants []wantRequest) {
+	t.Helper()
+	if len(got) != len(wants) {
+		t.Fatalf("requests = %d, want %d", len(got), len(wants))
+	}
+	for i, w := range wants {
+		r := got[i]
+		fields := []struct{ name, got, want string }{
+			{"id", r.ID, w.id},
+			{"provider", r.Provider, w.provider},
+			{"model", r.Model, w.model},
+			{"service tier", r.ServiceTier, w.tier},
+			{"status", string(r.Status), string(w.status)},
+		}
+		for _, f := range fields {
+			if f.got != f.want {
+				t.Errorf("request %d %s = %q, want %q", i, f.name, f.got, f.want)
+			}
+		}
+		if r.Line != w.line {
+			t.Errorf("request %d line = %d, want %d", i, r.Line, w.line)
+		}
+		if got := bucketsOf(r); got != w.b {
+			t.Errorf("request %d buckets = %+v, want %+v", i, got, w.b)
+		}
+		if w.time != "" && !r.Time.Equal(mustTime(t, w.time)) {
+			t.Errorf("request %d time = %v, want %s", i, r.Time, w.time)
+		}
+	}
+}
+
+func TestSSEStreamWithoutUsageIsNoUsage(t *testing.T) {
+	sink, res := readFixture(t, "cases/C18.sse", Options{})
+
+	if res.Format != "openai-sse" {
+		t.Errorf("format = %q, want openai-sse", res.Format)
+	}
+	// Three chunks of one stream, none with usage: one request of unknown cost.
+	checkRequests(t, sink.requests, []wantRequest{
+		{id: "chatcmpl-c18-0001", provider: "openai", model: "gpt-4o-mini-2024-07-18",
+			status: analyze.StatusNoUsage, line: 1, time: "2025-07-01T08:00:00Z"},
+	})
+}
+
+func TestSSEGeminiCutOffIsIncomplete(t *testing.T) {
+	opts := Options{AssumeTime: mustTime(t, "2025-04-01T12:00:00Z")}
+	sink, res := readFixture(t, "cases/C17.sse", opts)
+
+	if res.Format != "gemini" {
+		t.Errorf("format = %q, want gemini", res.Format)
+	}
+	// Running totals: the last chunk's 800 prompt and 95 candidates win;
+	// no finishReason, so the stream was cut off.
+	checkRequests(t, sink.requests, []wantRequest{
+		{id: "c17-resp-0001", provider: "google", model: "gemini-2.0-flash",
+			status: analyze.StatusIncomplete, line: 1, b: buckets{in: 800, out: 95}},
+	})
+}
+
+func TestSSERejectsForeignLine(t *testing.T) {
+	data := "data: {\"id\":\"chatcmpl-x\",\"object\":\"chat.completion.chunk\",\"created\":1751356800,\"model\":\"gpt-4o\",\"choices\":[]}\n" +
+		"hello\n" +
+		"data: [DONE]\n"
+	sink, res := readString(t, data, Options{})
+
+	if res.Rejected != 1 || len(sink.rejections) != 1 {
+		t.Fatalf("rejected = %d, want 1", res.Rejected)
+	}
+	if got := sink.rejections[0]; got.Line != 2 || got.Kind != RejectMalformed {
+		t.Errorf("rejection = %+v, want line 2, malformed", got)
+	}
+	if len(sink.requests) != 1 {
+		t.Errorf("requests = %d, want 1", len(sink.requests))
+	}
+}
+
+// readString reads data as one stream named "-".
+func readString(t *testing.T, data string, opts Options) (*collectSink, FileResult) {
+	t.Helper()
+	var sink collectSink
+	res, err := ReadReader(context.Background(), "-", strings.NewReader(data), opts, &sink)
+	if err != nil {
+		t.Fatalf("ReadReader: %v", err)
+	}
+	return &sink, res
+}
