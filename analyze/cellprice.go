@@ -55,7 +55,10 @@ func (p *cellPricer) price(c *Cell, by []string) (tally, CellDoc, error) {
 		return t, doc, err
 	}
 	if !ok {
+		// A row the active table no longer has prices nothing: the cell
+		// says so by an empty row id, as an unknown model's does.
 		t.unpriced = c.Requests - c.NoUsage
+		doc.PriceRowID = ""
 		return t, doc, nil
 	}
 
