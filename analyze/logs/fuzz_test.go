@@ -95,3 +95,8 @@ func FuzzVercelAISDK(f *testing.F) {
 	addSeeds(f, "vercel-ai-sdk/*")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "vercel-ai-sdk", data) })
 }
+
+func FuzzLiteLLMSpend(f *testing.F) {
+	addSeeds(f, "litellm-spend/*")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "litellm-spend", data) })
+}

@@ -65,6 +65,7 @@ var registry = []*format{
 	otelGenAIFormat,
 	bedrockConverseFormat,
 	vercelAISDKFormat,
+	liteLLMSpendFormat,
 	vertexAnthropicFormat,
 	anthropicBatchFormat,
 	openAIBatchFormat,
