@@ -29,6 +29,9 @@ func StackedBars(name, title, yLabel string, categories []string, series []Serie
 	legend := newLegend()
 	var below *plotter.BarChart
 	for i, s := range series {
+		if len(s.Values) == 0 {
+			continue
+		}
 		bars, err := plotter.NewBarChart(plotter.Values(s.Values), barWidth(len(categories)))
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: series %s: %w", name, s.Name, err)
@@ -53,25 +56,36 @@ func HBars(name, title, xLabel string, categories []string, values []float64) (*
 	for i := range categories {
 		rev[n-1-i], labels[n-1-i] = values[i], categories[i]
 	}
-	bars, err := plotter.NewBarChart(rev, vg.Points(12))
-	if err != nil {
-		return nil, fmt.Errorf("chart %s: %w", name, err)
-	}
-	bars.Horizontal = true
-	bars.Color = seriesColor(0)
-	bars.LineStyle.Width = 0
-
 	p := newPlot(title, xLabel, "")
 	grid := plotter.NewGrid()
 	grid.Horizontal.Width = 0
-	p.Add(grid, bars)
-	p.NominalY(labels...)
+	p.Add(grid)
+	if n > 0 {
+		bars, err := plotter.NewBarChart(rev, vg.Points(12))
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: %w", name, err)
+		}
+		bars.Horizontal = true
+		bars.Color = seriesColor(0)
+		bars.LineStyle.Width = 0
+		p.Add(bars)
+		p.NominalY(labels...)
+	}
 	h := vg.Length(2.2+0.55*float64(max(n, 1))) * vg.Centimeter
 	return &Chart{Name: name, Title: title, plot: p, width: 12 * vg.Centimeter, height: h}, nil
 }
 
 // Line draws values over categories, with the y axis from 0 to yMax.
 func Line(name, title, yLabel string, categories []string, values []float64, yMax float64) (*Chart, error) {
+	p := newPlot(title, "", yLabel)
+	p.Add(hGrid())
+	categoricalX(p, categories)
+	p.Y.Min, p.Y.Max = 0, yMax
+	chart := &Chart{Name: name, Title: title, plot: p, width: 26 * vg.Centimeter, height: 7 * vg.Centimeter}
+	if len(values) == 0 {
+		return chart, nil
+	}
+
 	pts := make(plotter.XYs, len(values))
 	for i, v := range values {
 		pts[i] = plotter.XY{X: float64(i), Y: v}
@@ -87,12 +101,8 @@ func Line(name, title, yLabel string, categories []string, values []float64, yMa
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
 	dots.Color = seriesColor(0)
-
-	p := newPlot(title, "", yLabel)
-	p.Add(hGrid(), line, dots)
-	categoricalX(p, categories)
-	p.Y.Min, p.Y.Max = 0, yMax
-	return &Chart{Name: name, Title: title, plot: p, width: 26 * vg.Centimeter, height: 7 * vg.Centimeter}, nil
+	p.Add(line, dots)
+	return chart, nil
 }
 
 // HeatMap draws z[row][col], the first row at the top, darker for more.
@@ -215,6 +225,9 @@ func bar(v plotter.Values, width vg.Length, c color.Color, base *plotter.BarChar
 // categoricalX labels the x axis with categories at 0, 1, … and leaves
 // half a slot of room at both ends so edge bars are not cut.
 func categoricalX(p *plot.Plot, categories []string) {
+	if len(categories) == 0 {
+		return
+	}
 	p.NominalX(thinLabels(categories)...)
 	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
 }
@@ -245,4 +258,30 @@ func thinLabels(labels []string) []string {
 		out[i] = labels[i]
 	}
 	return out
+}
+
+// GroupedBars draws the series side by side within each category, for a
+// before-and-after comparison.
+func GroupedBars(name, title, yLabel string, categories []string, series []Series) (*Chart, error) {
+	p := newPlot(title, "", yLabel)
+	p.Add(hGrid())
+	legend := newLegend()
+	width := barWidth(len(categories)*len(series)) * 0.8
+	for i, s := range series {
+		if len(s.Values) == 0 {
+			continue
+		}
+		bars, err := plotter.NewBarChart(plotter.Values(s.Values), width)
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: series %s: %w", name, s.Name, err)
+		}
+		bars.Color = seriesColor(i)
+		bars.LineStyle.Width = 0
+		bars.Offset = width * vg.Length(2*i-len(series)+1) / 2
+		p.Add(bars)
+		legend.Add(s.Name, bars)
+	}
+	categoricalX(p, categories)
+	p.Y.Min = 0
+	return &Chart{Name: name, Title: title, plot: p, legend: legend, width: 26 * vg.Centimeter, height: 9 * vg.Centimeter}, nil
 }

@@ -49,7 +49,14 @@ var funcs = template.FuncMap{
 		}
 		return render.Pct(*p)
 	},
-	"key":  keyLabel,
+	"key":   keyLabel,
+	"keyOf": func(key map[string]any, dim string) string { return keyLabel(analyze.Group{Key: key}, dim) },
+	"score": func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.3f", *v)
+	},
 	"join": strings.Join,
 }
 
