@@ -100,3 +100,8 @@ func FuzzLiteLLMSpend(f *testing.F) {
 	addSeeds(f, "litellm-spend/*")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "litellm-spend", data) })
 }
+
+func FuzzLangfuse(f *testing.F) {
+	addSeeds(f, "langfuse/*")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "langfuse", data) })
+}

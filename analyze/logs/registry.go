@@ -66,6 +66,7 @@ var registry = []*format{
 	bedrockConverseFormat,
 	vercelAISDKFormat,
 	liteLLMSpendFormat,
+	langfuseFormat,
 	vertexAnthropicFormat,
 	anthropicBatchFormat,
 	openAIBatchFormat,
