@@ -54,17 +54,17 @@ func csvHasColumns(header []string, names ...string) bool {
 	return true
 }
 
-// uncachedPrompt returns the uncached part of a prompt count that a proxy
-// or tracing export reports next to its cache counts. Such exports follow
-// OpenAI's usage shape, whose prompt count includes the cache tokens, so
-// they are subtracted, unless the prompt is smaller than the cache tokens
-// and so cannot include them.
+// withoutPart returns count minus a part that a proxy or tracing export
+// reports beside it (cache or audio tokens). Such exports follow OpenAI's
+// usage shape, whose prompt and completion counts include those parts,
+// so the part is subtracted, unless the count is smaller than the part
+// and so cannot include it.
 // NOTE: an export that passes Anthropic's uncached input_tokens through
-// as its prompt count while that count exceeds the cache tokens is read as
-// inclusive, and its input is undercounted.
-func uncachedPrompt(prompt, cache int64) int64 {
-	if prompt >= cache {
-		return prompt - cache
+// as its prompt count while that count exceeds the cache tokens is read
+// as inclusive, and its input is undercounted.
+func withoutPart(count, part int64) int64 {
+	if count >= part {
+		return count - part
 	}
-	return prompt
+	return count
 }

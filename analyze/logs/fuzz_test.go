@@ -105,3 +105,8 @@ func FuzzLangfuse(f *testing.F) {
 	addSeeds(f, "langfuse/*")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "langfuse", data) })
 }
+
+func FuzzHelicone(f *testing.F) {
+	addSeeds(f, "helicone/*")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "helicone", data) })
+}

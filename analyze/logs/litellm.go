@@ -137,7 +137,7 @@ func (rec *liteLLMSpendLog) fillUsage(r *analyze.Request) error {
 		r.Reasoning = v.read(d.ReasoningTokens, path+"completion_tokens_details.reasoning_tokens")
 	}
 
-	r.Tokens[pricing.Input] = uncachedPrompt(prompt, read+write)
+	r.Tokens[pricing.Input] = withoutPart(prompt, read+write)
 	r.Tokens[pricing.CacheRead] = read
 	r.Tokens[pricing.CacheWrite5m] = write
 	return v.err

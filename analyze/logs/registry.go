@@ -67,6 +67,7 @@ var registry = []*format{
 	vercelAISDKFormat,
 	liteLLMSpendFormat,
 	langfuseFormat,
+	heliconeFormat,
 	vertexAnthropicFormat,
 	anthropicBatchFormat,
 	openAIBatchFormat,
