@@ -110,6 +110,9 @@ func Reconcile(lines []Line, cells []analyze.Cell, table *pricing.Table, opts Op
 		opts.Loc = time.UTC
 	}
 	acc := newAccumulator(table, opts)
+	if len(lines) == 0 {
+		acc.warn("the store holds no billing export lines in this window: ingest an Anthropic usage or cost report, or OpenAI usage or costs pages")
+	}
 	acc.useCostLines(lines)
 	for i := range lines {
 		acc.addLine(&lines[i])
