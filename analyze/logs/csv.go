@@ -31,6 +31,7 @@ func (fr *fileReader) readText(forced *format) error {
 		return notALog
 	}
 	header = normaliseHeader(header)
+	fr.csvHeader = header
 
 	fr.fmt = forced
 	if fr.fmt == nil {
@@ -108,5 +109,5 @@ func (fr *fileReader) convertRow(cr *csv.Reader, row []string, readErr error, wi
 	if req.ID == "" {
 		req.RecordHash = fr.hash.fields(row)
 	}
-	return fr.emit(req, int64(line))
+	return fr.emitMapped(req, fr.csvRecordJSON(row), int64(line))
 }

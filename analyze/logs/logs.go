@@ -15,6 +15,11 @@ type Options struct {
 	// AssumeTime is the time given to records without a timestamp. When it
 	// is zero such records are rejected with kind no_timestamp.
 	AssumeTime time.Time
+	// Map sets request dimensions from the raw records: dimension name
+	// (endpoint, customer, …) to a dotted path into each record's JSON
+	// object, or to a lower-cased column name in CSV. A value found there
+	// wins over the one the format gives.
+	Map map[string]string
 }
 
 // RejectKind classifies why a line was not turned into a request.
@@ -64,6 +69,8 @@ type FileResult struct {
 	Requests int64  `json:"requests"` // requests passed to the sink
 	Rejected int64  `json:"rejected"` // rejections passed to the sink
 	Skipped  int64  `json:"skipped"`  // records that carry no usage, skipped silently
+	// Warnings name the field mapping paths not found in the first records.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // FormatInfo describes one supported format for --list-formats.

@@ -39,7 +39,11 @@ func (fr *fileReader) convertParts(rec record) error {
 				p.req.RecordHash += "-" + strconv.Itoa(i)
 			}
 		}
-		if err := fr.emit(p.req, rec.line); err != nil {
+		raw := p.raw
+		if raw == nil {
+			raw = rec.data
+		}
+		if err := fr.emitMapped(p.req, raw, rec.line); err != nil {
 			return err
 		}
 	}

@@ -45,6 +45,9 @@ func ReadReader(ctx context.Context, name string, r io.Reader, opts Options, sin
 	fr := newFileReader(ctx, name, opts, sink)
 	err = fr.read(content, forced)
 	fr.res.Lines = fr.tr.lines()
+	if fr.mapper != nil {
+		fr.res.Warnings = append(fr.res.Warnings, fr.mapper.missing(name, true)...)
+	}
 	return fr.res, err
 }
 
@@ -59,10 +62,14 @@ type fileReader struct {
 	fmt   *format
 	parse parseFunc
 	hash  recordHasher
+	// mapper applies Options.Map; nil without a mapping.
+	mapper *fieldMapper
+	// csvHeader is the normalised header of a CSV file, for the mapping.
+	csvHeader []string
 }
 
 func newFileReader(ctx context.Context, name string, opts Options, sink Sink) *fileReader {
-	return &fileReader{ctx: ctx, opts: opts, sink: sink, res: FileResult{Source: name}}
+	return &fileReader{ctx: ctx, opts: opts, sink: sink, res: FileResult{Source: name}, mapper: newFieldMapper(opts.Map)}
 }
 
 func (fr *fileReader) read(content io.Reader, forced *format) error {
@@ -289,5 +296,5 @@ func (fr *fileReader) convert(rec record) error {
 	if req.ID == "" {
 		req.RecordHash = fr.hash.json(rec.data)
 	}
-	return fr.emit(req, rec.line)
+	return fr.emitMapped(req, rec.data, rec.line)
 }
