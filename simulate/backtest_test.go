@@ -68,3 +68,23 @@ func TestBacktestOneHourOverestimatesReads(t *testing.T) {
 	// $0.08/M. Difference: (1.6 - 31 + 30 × 0.08) × 2048 µ$ = -27 × 2048 µ$.
 	checkUSD(t, "error usd", got.ErrorUSD, -27*2048e-6)
 }
+
+func TestBacktestFreeWritesCountUncachedPrefix(t *testing.T) {
+	table := embeddedTable(t)
+	p := mustPolicy(t, table, `cache: {prefix_tokens: {"*": 1024}}`)
+
+	// gpt-4o-mini bills cache writes at the input price. The first request
+	// sends its 1,024-token prefix uncached (a write); the second, a minute
+	// later, reads 1,024 tokens from the cache.
+	first := newRequest(t, table, "gpt-4o-mini-2024-07-18", "plan", 0, 1500, 10)
+	second := newRequest(t, table, "gpt-4o-mini-2024-07-18", "plan", time.Minute, 476, 10)
+	second.Tokens[pricing.CacheRead] = 1024
+	reprice(t, table, &second)
+	sim := run(t, table, p, []analyze.Request{first, second}, Options{Backtest: true})
+
+	got := sim.Backtest.Total
+	checkCount(t, "logged writes", got.LoggedCacheWriteTokens, 1024)
+	checkCount(t, "logged reads", got.LoggedCacheReadTokens, 1024)
+	checkCount(t, "error tokens", got.ErrorTokens, 0)
+	checkUSD(t, "error usd", got.ErrorUSD, 0)
+}
