@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,9 @@ type ingestOptions struct {
 	strict      bool
 	listFormats bool
 	output      string // summary format: table (text for people) or json
+	// fieldMap is the dimensions: config section with the --map flags
+	// laid over it.
+	fieldMap map[string]string
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -29,7 +33,12 @@ func newIngestCmd(a *app) *cobra.Command {
 in effect at its time. The format of each file is detected from its content;
 directories are read recursively and - reads standard input. Re-ingesting a
 file, or another copy of the same requests, stores nothing twice: the most
-complete copy of each request is kept.`,
+complete copy of each request is kept.
+
+--map DIM=PATH sets a dimension from a dotted path into each raw record
+(metadata.customer_id, attributes.app.tier, a CSV column name), over the
+dimensions: section of the config file. Dimensions: ` + strings.Join(logs.MappableDimensions(), ", ") + `.
+A path not found in a file's first records is reported on stderr.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts, err := a.ingestOptions(args)
 			if err != nil {
@@ -44,7 +53,8 @@ complete copy of each request is kept.`,
 	f.Bool("strict", false, "store nothing from an input with any rejected line")
 	f.Bool("list-formats", false, "list the input formats and exit")
 	f.String("format", render.FormatTable, "summary format: table (text) or json")
-	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats", "format")
+	f.StringArray("map", nil, "set dimension DIM from PATH in each raw record, as DIM=PATH (repeatable)")
+	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats", "format", "map")
 	return c
 }
 
@@ -67,6 +77,11 @@ func (a *app) ingestOptions(args []string) (ingestOptions, error) {
 		}
 		opts.assumeTime = t.UTC()
 	}
+	fieldMap, err := a.fieldMap()
+	if err != nil {
+		return opts, err
+	}
+	opts.fieldMap = fieldMap
 	if !opts.listFormats && len(opts.paths) == 0 {
 		return opts, usageErrorf("ingest needs at least one FILE, DIR or - (standard input)")
 	}
@@ -89,13 +104,14 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 
 	bar := newProgress(a.io, "ingesting", false)
 	sum, err := ingest.Run(ctx, st, table, a.inputs(opts.paths), ingest.Options{
-		Format: opts.inputFormat, AssumeTime: opts.assumeTime, Strict: opts.strict,
+		Format: opts.inputFormat, AssumeTime: opts.assumeTime, Strict: opts.strict, Map: opts.fieldMap,
 		Progress: func(c ingest.Counts) { bar.set(c.Requests) },
 	})
 	bar.stop()
 	if err != nil {
 		return withCode(ExitRuntime, fmt.Errorf("ingest: %w", err))
 	}
+	a.writeMapWarnings(sum)
 	if err := a.writeIngestSummary(sum, opts.output); err != nil {
 		return err
 	}
@@ -133,4 +149,33 @@ func ingestExit(sum *ingest.Summary) error {
 		return usageErrorf("nothing stored: %d inputs or lines rejected", problems)
 	}
 	return withCode(ExitPartial, fmt.Errorf("partial ingest: %d lines rejected, %d inputs unreadable; every valid request was stored", sum.RejectedLines(), len(sum.FileErrors)))
+}
+
+// fieldMap merges the dimensions: config section with the --map flags; a
+// flag wins over the config for the same dimension.
+func (a *app) fieldMap() (map[string]string, error) {
+	m := map[string]string{}
+	for dim, path := range a.v.GetStringMapString("dimensions") {
+		m[dim] = path
+	}
+	for _, kv := range a.v.GetStringSlice("ingest.map") {
+		dim, path, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, usageErrorf("--map %q: want DIM=PATH, such as customer=metadata.customer_id", kv)
+		}
+		m[strings.TrimSpace(dim)] = strings.TrimSpace(path)
+	}
+	if err := logs.CheckMap(m); err != nil {
+		return nil, usageErrorf("%w", err)
+	}
+	return m, nil
+}
+
+// writeMapWarnings prints the field mapping paths that were not found.
+func (a *app) writeMapWarnings(sum *ingest.Summary) {
+	for _, f := range sum.Files {
+		for _, w := range f.Warnings {
+			fmt.Fprintf(a.io.Err, "warning: %s\n", w)
+		}
+	}
 }

@@ -21,6 +21,8 @@ type Options struct {
 	Format     string    // forced input format; "" detects per file
 	AssumeTime time.Time // time for records without one; zero rejects them
 	Strict     bool      // a file with any rejected line stores nothing
+	// Map sets dimensions from paths into the raw records (logs.Options.Map).
+	Map map[string]string
 	// Progress, when set, is called now and then with the running counts.
 	Progress func(Counts)
 }
@@ -56,7 +58,7 @@ func Run(ctx context.Context, st *store.Store, table *pricing.Table, inputs []In
 
 // readInput reads one path (or stdin) and records what happened.
 func (s *sink) readInput(ctx context.Context, in Input, opts Options) error {
-	lopts := logs.Options{Format: opts.Format, AssumeTime: opts.AssumeTime}
+	lopts := logs.Options{Format: opts.Format, AssumeTime: opts.AssumeTime, Map: opts.Map}
 	if opts.Strict {
 		return s.readStrict(ctx, in, lopts)
 	}
