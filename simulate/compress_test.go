@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,15 @@ func TestCompressEveryFiveTurns(t *testing.T) {
 
 	// 7600 × 0.8 + 20600 × 0.08 + 1000 × 4 = 6080 + 1648 + 4000 µ$.
 	checkUSD(t, "projected", sim.Projected.CostUSD, 0.011728)
+
+	// Baseline: input 12 × 100 = 1200, cache reads Σ in_k - 1200 = 39300 -
+	// 1200 = 38100, output 600: 960 + 3048 + 2400 = 6408 µ$. The history
+	// was cache reads, so compression costs 5320 µ$ more, with a warning.
+	checkUSD(t, "baseline", sim.Baseline.CostUSD, 0.006408)
+	checkUSD(t, "savings", sim.SavingsUSD, -0.00532)
+	if len(sim.Warnings) != 1 || !strings.Contains(sim.Warnings[0], "compress: on its own this lever raises the cost by $0.005320") {
+		t.Errorf("warnings %q, want one saying compression raises the cost", sim.Warnings)
+	}
 }
 
 func TestCompressSkipsShortHistory(t *testing.T) {

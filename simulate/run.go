@@ -236,14 +236,28 @@ func savings(base, proj pricing.Money) float64 {
 func (r *runner) leverResults() []LeverResult {
 	out := []LeverResult{}
 	for i, name := range r.levers {
-		out = append(out, LeverResult{
+		l := LeverResult{
 			Name:                 name,
 			StandaloneSavingsUSD: savings(r.base.cost, r.standalone[i].total.cost),
 			CumulativeSavingsUSD: savings(r.base.cost, r.cumulative[i].total.cost),
 			CumulativeCostUSD:    r.cumulative[i].total.cost.USD(),
-		})
+		}
+		r.warnIfCostlier(l)
+		out = append(out, l)
 	}
 	return out
+}
+
+// warnIfCostlier says when a lever on its own raises the bill.
+func (r *runner) warnIfCostlier(l LeverResult) {
+	if l.StandaloneSavingsUSD >= 0 {
+		return
+	}
+	hint := ""
+	if l.Name == LeverCompress {
+		hint = ": the history it removes was mostly billed as cheap cache reads, while the summaries are billed as uncached input and summariser calls"
+	}
+	r.e.warnf("%s: on its own this lever raises the cost by $%.6f%s", l.Name, -l.StandaloneSavingsUSD, hint)
 }
 
 // groupResults orders groups by baseline cost, highest first, then by key.
