@@ -21,6 +21,11 @@ func detectVercelAISDK(p *probe) bool {
 	if !ok || !bytes.Contains(usage, []byte(`"inputTokens"`)) {
 		return false
 	}
+	// Bedrock Converse responses have a usage object with inputTokens too,
+	// beside stopReason and output, which the SDK's records do not have.
+	if has(p.top, "stopReason") || has(p.top, "output") {
+		return false
+	}
 	return has(p.top, "modelId") || has(p.top, "provider") || has(p.top, "response")
 }
 
