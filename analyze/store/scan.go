@@ -61,6 +61,11 @@ func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Requ
 
 // scanSQL selects every requests column in the window, ordered by the
 // requests_time index (whose entries end in the primary key).
+//
+// NOTE: each row is then a lookup by primary key, in random order. On a
+// 1M-request store of 155 MB this scan took about 33 s; a trial with
+// PRAGMA mmap_size = 1 GiB on the scanning connection took about 13 s, at
+// the cost of file-backed resident memory that grows with the file.
 func scanSQL(q analyze.Query) (string, []any) {
 	var conds []string
 	var args []any
