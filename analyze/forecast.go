@@ -57,9 +57,13 @@ func ForecastMonth(daily map[string]float64, asOf time.Time, loc *time.Location)
 		DaysElapsed: asOf.Sub(monthStart).Hours() / 24,
 		DaysInMonth: monthEnd.AddDate(0, 0, -1).Day(), Method: ForecastMethod,
 	}
+	// Each day's cost came from an exact sum, so adding the days as
+	// picodollars keeps the spend equal to the report's total.
+	var spent pricing.Money
 	for d := monthStart; !d.After(today); d = d.AddDate(0, 0, 1) {
-		m.SpentUSD += daily[d.Format(time.DateOnly)]
+		spent.Add(pricing.FromUSD(daily[d.Format(time.DateOnly)]))
 	}
+	m.SpentUSD = spent.USD()
 
 	rates := weekdayRates(daily, today)
 	remaining := rates[today.Weekday()] * leftOfDay(asOf, today)

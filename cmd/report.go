@@ -22,7 +22,9 @@ type reportOptions struct {
 	top          int
 	format       string
 	output       string
-	chartPNG     string // directory for PNG charts; empty writes none
+	chartPNG     string    // directory for PNG charts; empty writes none
+	monthToDate  bool      // window = the month so far of asOf, plus a forecast
+	asOf         time.Time // the time month to date is taken at
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -51,7 +53,9 @@ Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 	f.String("format", render.FormatTable, "output format: table, json, csv, markdown or html (one self-contained file with charts)")
 	f.StringP("output", "o", "", "write to FILE instead of standard output")
 	f.String("chart-png", "", "also write the HTML report's charts as PNG files into DIR")
-	a.bindFlags(c, "report", "by", "since", "until", "tz", "top", "format", "output", "chart-png")
+	f.Bool("month-to-date", false, "report the calendar month so far in --tz and forecast its end")
+	f.String("as-of", "", "with --month-to-date: take the month at this RFC 3339 time (default: now)")
+	a.bindFlags(c, "report", "by", "since", "until", "tz", "top", "format", "output", "chart-png", "month-to-date", "as-of")
 	return c
 }
 
@@ -78,7 +82,10 @@ func (a *app) reportOptions() (reportOptions, error) {
 		return opts, err
 	}
 	opts.since, opts.until, err = parseWindow(a.v.GetString("report.since"), a.v.GetString("report.until"), opts.loc)
-	return opts, err
+	if err != nil {
+		return opts, err
+	}
+	return opts, a.monthToDateOptions(&opts)
 }
 
 // splitList accepts both repeated flags and comma-separated values, as
@@ -111,6 +118,9 @@ func (a *app) runReport(ctx context.Context, opts reportOptions) error {
 	rep, err := a.buildReport(ctx, opts)
 	if err != nil {
 		return err
+	}
+	if opts.monthToDate && opts.format != render.FormatHTML {
+		return a.runMonthToDate(ctx, opts, rep)
 	}
 	if opts.format == render.FormatHTML || opts.chartPNG != "" {
 		if err := a.writeReportPage(ctx, opts, rep); err != nil || opts.format == render.FormatHTML {
