@@ -28,6 +28,22 @@
 //   - costctl-csv ignores columns that are not canonical field names, so an
 //     export with extra columns reads as is, and rejects a header that names
 //     a canonical column twice.
+//   - Codex rollout totals are cumulative: each distinct total is one
+//     request holding the difference from the previous one, and a total
+//     lower than the previous one starts the count again.
+//   - Whether an OpenTelemetry span's gen_ai.usage.input_tokens includes
+//     cache tokens is decided per instrumentation scope (otelInputIncludesCache).
+//     Unlisted scopes follow the semantic conventions (inclusive), and an input
+//     smaller than the cache tokens is read as uncached whatever the scope.
+//   - Proxy and tracing exports (LiteLLM, Helicone) read a prompt count as
+//     including the cache tokens when it is at least as large as them.
+//   - Cache writes without a lifetime (OpenTelemetry, AI SDK, LiteLLM,
+//     Helicone, Langfuse) are billed as 5-minute writes.
+//   - LiteLLM and Helicone responses served from their own cache made no
+//     provider call and are skipped.
+//   - A field mapping (Options.Map) wins over the dimension a format sets.
+//     A path not found in a file's first 200 requests is reported in
+//     FileResult.Warnings.
 //   - A directory walk does not stop at a file that is no log: its
 //     NotALogError is returned, joined with the others, after the walk.
 package logs
