@@ -21,10 +21,10 @@ func haikuCell(day, endpoint string, mtok int64) Cell {
 	return c
 }
 
-// November 2025 has 30 days and starts on a Saturday. "chat" costs $2 a
-// day and "search" $1 a day from Oct 1 on; as of Nov 11 00:00 UTC, ten
-// days are spent: chat $20, search $10. Every weekday's rate is the flat
-// daily cost, so the 20 days left add $40 and $20: forecasts $60 and $30.
+// November 2025 has 30 days. "chat" costs $2 a day and "search" $1 a day
+// from Oct 1 on. As of Nov 11 00:00 UTC ten days are spent: chat $20,
+// search $10. Every weekday's rate is the flat daily cost, so the 20 days
+// left add $40 and $20, and the forecasts are $60 and $30.
 func TestMonthToDateByEndpoint(t *testing.T) {
 	table, err := pricing.Embedded()
 	if err != nil {

@@ -15,7 +15,7 @@ type accumulator struct {
 	table *pricing.Table
 	opts  Options
 	rows  map[string]*rowAcc
-	// costUsable says per provider whether its cost lines are grouped
+	// costUsable records per provider whether its cost lines are grouped
 	// finely enough for opts.By (see useCostLines).
 	costUsable   map[string]bool
 	loggedModels map[string]bool
@@ -93,7 +93,7 @@ func (a *accumulator) lineValues(l *Line, model string) map[string]string {
 }
 
 // resolve returns the model key of a bill line (the price-table id, else the
-// name as billed) and its price row when the table knows the model.
+// name as billed) and its price row when the table contains the model.
 func (a *accumulator) resolve(l *Line) (string, *pricing.Row) {
 	m, ok := a.table.Resolve(l.Provider, l.Model, l.Start)
 	if !ok {

@@ -92,7 +92,7 @@ func tokenClassCauses(r *rowAcc) []Cause {
 	for c := pricing.Class(0); c < pricing.NumClasses; c++ {
 		if r.billUsage.Tokens[c] > 0 && r.loggedUsage.Tokens[c] == 0 {
 			out = append(out, newCause(CauseTokenClass, c.String(), r.billClass[c],
-				"the bill has %d %s tokens, the logs none", r.billUsage.Tokens[c], c))
+				"the bill has %d %s tokens and the logs have none", r.billUsage.Tokens[c], c))
 		}
 	}
 	return out
@@ -106,7 +106,7 @@ func tierCauses(r *rowAcc) []Cause {
 			continue
 		}
 		out = append(out, newCause(CauseServiceTier, t, acc.cost,
-			"the bill has %d tokens in the %s tier, the logs none", acc.tokens, t))
+			"the bill has %d tokens in the %s tier and the logs have none", acc.tokens, t))
 	}
 	return out
 }

@@ -10,7 +10,7 @@ const shapeEmpty Shape = "empty"
 
 // DetectPage returns the shape of one page: a JSON object with has_more
 // and a data array of time buckets, each with a results array. The first
-// result tells usage from cost and Anthropic from OpenAI.
+// result distinguishes usage from cost and Anthropic from OpenAI.
 func DetectPage(raw []byte) (Shape, bool) {
 	var p struct {
 		Data    []map[string]json.RawMessage `json:"data"`

@@ -21,7 +21,7 @@ const (
 	OpenAICost     Shape = "openai-costs"
 )
 
-// Kind tells usage lines (token counts) from cost lines (amounts).
+// Kind distinguishes usage lines (token counts) from cost lines (amounts).
 type Kind string
 
 // The two kinds of bill line.
@@ -61,9 +61,9 @@ type Line struct {
 	Currency string       // lower case, "usd" for every line costctl can compare
 }
 
-// Identity is what makes two copies of a line the same line: the same
-// bucket and the same group values from an overlapping download or a
-// re-download. The store keeps one line per identity.
+// Identity returns the key that makes two copies the same line: the same
+// bucket and group values, as an overlapping download or a re-download
+// repeats them. The store keeps one line per identity.
 func (l *Line) Identity() string {
 	parts := []string{
 		l.Provider, string(l.Kind),
@@ -76,9 +76,9 @@ func (l *Line) Identity() string {
 }
 
 // MoreComplete reports whether l should replace a stored copy o of the same
-// line. A bucket downloaded while it was still open holds less than the
-// later download, so the larger total wins; ties keep the stored copy, so
-// the result does not depend on the order files are read in.
+// line. A bucket downloaded while it was still open contains less than a
+// later download, so the larger total wins. A tie keeps the stored copy,
+// which makes the result independent of the order files are read in.
 func (l *Line) MoreComplete(o *Line) bool {
 	if l.Kind == KindCost {
 		return absPico(l.Amount) > absPico(o.Amount)

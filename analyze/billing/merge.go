@@ -5,17 +5,17 @@ import "sort"
 // Merge keeps one copy per Line.Identity, the most complete one, as the
 // store does across ingests, and orders the result by start and identity.
 func Merge(lines []Line) []Line {
-	kept := map[string]Line{}
+	byIdentity := map[string]Line{}
 	for _, l := range lines {
 		id := l.Identity()
-		if old, ok := kept[id]; ok && !l.MoreComplete(&old) {
+		if old, ok := byIdentity[id]; ok && !l.MoreComplete(&old) {
 			continue
 		}
-		kept[id] = l
+		byIdentity[id] = l
 	}
 
-	out := make([]Line, 0, len(kept))
-	for _, l := range kept {
+	out := make([]Line, 0, len(byIdentity))
+	for _, l := range byIdentity {
 		out = append(out, l)
 	}
 	sort.Slice(out, func(i, j int) bool {

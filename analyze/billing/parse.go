@@ -30,7 +30,8 @@ type bucket struct {
 	Results    []map[string]json.RawMessage `json:"results"`
 }
 
-// Export is what one file held: its shape and its lines, page after page.
+// Export is the content of one export file: its shape and its lines, page
+// after page.
 type Export struct {
 	Shape Shape
 	Lines []Line

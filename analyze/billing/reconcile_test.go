@@ -325,7 +325,7 @@ func TestReconcileNamedCauses(t *testing.T) {
 }
 
 // A usage report grouped by API key meets a cost report that cannot be:
-// --by api_key prices the bill's tokens instead and says so.
+// --by api_key prices the bill's tokens instead and warns about it.
 func TestReconcileByAPIKeyPricesTokens(t *testing.T) {
 	f := loadFixture(t, "anthropic-nov")
 	lines := slices.Clone(f.lines)

@@ -67,9 +67,9 @@ func leafErrors(err error) []error {
 	return []error{err}
 }
 
-// readBillingFile stores path when it is a billing export. A file that is
-// no export returns false; an export with a bad value is recorded as a
-// file error and returns true, because no request parser can read it.
+// readBillingFile stores path when it is a billing export and returns
+// false for any other file. An export with an invalid value is recorded as
+// a file error and returns true, because no request parser can read it.
 func (s *sink) readBillingFile(ctx context.Context, path string) (bool, error) {
 	exp, err := parseBillingFile(path)
 	if errors.Is(err, billing.ErrNotBilling) {

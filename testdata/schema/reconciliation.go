@@ -34,8 +34,9 @@ var compiledReconciliation = sync.OnceValues(func() (*jsonschema.Schema, error) 
 	return c.Compile(reconciliationSchemaURL)
 })
 
-// SumTolerance is how far, in USD, the rows may add up from the totals:
-// each figure is rounded to float64 once from an exact sum.
+// SumTolerance is the largest gap, in USD, allowed between the sum of the
+// rows and the totals, because each figure is rounded to float64 once from
+// an exact sum.
 const SumTolerance = 1e-6
 
 // ValidateReconciliation checks a `costctl reconcile --format json`
