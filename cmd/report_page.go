@@ -15,6 +15,7 @@ import (
 	"github.com/costctl/costctl/cmd/render"
 	"github.com/costctl/costctl/cmd/render/chart"
 	"github.com/costctl/costctl/cmd/render/html"
+	"github.com/costctl/costctl/pricing"
 )
 
 // pageSeries is how many values of the stacking dimension the daily chart
@@ -87,9 +88,11 @@ func (a *app) buildReportPage(ctx context.Context, opts reportOptions, rep *anal
 		return nil, err
 	}
 
-	p.Days = dayRange(byDay)
-	p.DailyCost = stackedDaily(daily, p.Days, stackBy)
-	p.CacheHitPct = cacheHitPerDay(byDay, p.Days)
+	days := dayRange(byDay)
+	p.Period = periodFor(len(days))
+	p.Periods = periodRange(days, p.Period)
+	p.PeriodCost = stackedCost(daily, p.Periods, p.Period, stackBy)
+	p.CacheHitPct = cacheHitPerPeriod(byDay, p.Periods, p.Period)
 	p.Weekdays, p.Hours, p.HourCost = weekdayHours(hourly)
 	return p, nil
 }
@@ -112,9 +115,51 @@ func dayRange(byDay *analyze.Report) []string {
 	return days
 }
 
-// stackedDaily turns a (day, dim) report into one cost series per value
+// periodFor picks the bucket of the time series: days for up to about
+// three months, weeks for up to two years, then months. Beyond that many
+// bars neither fit a chart nor keep the page small and quick to open.
+func periodFor(days int) string {
+	switch {
+	case days <= 92:
+		return "day"
+	case days <= 731:
+		return "week"
+	}
+	return "month"
+}
+
+// bucketOf labels the period a day (YYYY-MM-DD) falls in: the day
+// itself, the Monday of its week, or its month (YYYY-MM).
+func bucketOf(day, period string) string {
+	switch period {
+	case "week":
+		t, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			return day
+		}
+		return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)).Format(time.DateOnly)
+	case "month":
+		if len(day) >= 7 {
+			return day[:7]
+		}
+	}
+	return day
+}
+
+// periodRange lists the periods that the days fall in, in order.
+func periodRange(days []string, period string) []string {
+	out := []string{}
+	for _, d := range days {
+		if b := bucketOf(d, period); len(out) == 0 || out[len(out)-1] != b {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// stackedCost turns a (day, dim) report into one cost series per value
 // of dim, the costliest pageSeries values first and the rest as "other".
-func stackedDaily(rep *analyze.Report, days []string, dim string) []chart.Series {
+func stackedCost(rep *analyze.Report, periods []string, period, dim string) []chart.Series {
 	names := rankedValues(rep, dim)
 	if len(names) > pageSeries+1 {
 		names = append(names[:pageSeries], "other")
@@ -122,18 +167,18 @@ func stackedDaily(rep *analyze.Report, days []string, dim string) []chart.Series
 	out := make([]chart.Series, len(names))
 	position := map[string]int{}
 	for i, n := range names {
-		out[i] = chart.Series{Name: n, Values: make([]float64, len(days))}
+		out[i] = chart.Series{Name: n, Values: make([]float64, len(periods))}
 		position[n] = i
 	}
 
-	index := dayIndex(days)
+	index := periodIndex(periods)
 	for _, g := range rep.Groups {
 		s, ok := position[groupValue(g, dim)]
 		if !ok {
 			s = position["other"]
 		}
-		if d, ok := index[fmt.Sprint(g.Key["day"])]; ok {
-			out[s].Values[d] += g.CostUSD
+		if i, ok := index[bucketOf(fmt.Sprint(g.Key["day"]), period)]; ok {
+			out[s].Values[i] += g.CostUSD
 		}
 	}
 	return out
@@ -158,17 +203,38 @@ func rankedValues(rep *analyze.Report, dim string) []string {
 	return names
 }
 
-// cacheHitPerDay is each day's cache hit ratio in percent; 0 on days
-// without traffic.
-func cacheHitPerDay(byDay *analyze.Report, days []string) []float64 {
-	index := dayIndex(days)
-	out := make([]float64, len(days))
+// cacheHitPerPeriod is each period's cache hit ratio in percent: cache
+// reads over prompt tokens summed across its days; 0 without traffic.
+func cacheHitPerPeriod(byDay *analyze.Report, periods []string, period string) []float64 {
+	index := periodIndex(periods)
+	reads, prompt := make([]int64, len(periods)), make([]int64, len(periods))
 	for _, g := range byDay.Groups {
-		if d, ok := index[fmt.Sprint(g.Key["day"])]; ok {
-			out[d] = 100 * g.CacheHitRatio
+		if i, ok := index[bucketOf(fmt.Sprint(g.Key["day"]), period)]; ok {
+			reads[i] += g.CacheReadTokens
+			prompt[i] += promptTokens(g.Figures)
+		}
+	}
+
+	out := make([]float64, len(periods))
+	for i := range out {
+		if prompt[i] > 0 {
+			out[i] = 100 * float64(reads[i]) / float64(prompt[i])
 		}
 	}
 	return out
+}
+
+// promptTokens counts a group's prompt tokens as pricing does for the
+// report's own cache hit ratio.
+func promptTokens(f analyze.Figures) int64 {
+	var u pricing.Usage
+	u.Tokens[pricing.Input] = f.InputTokens
+	u.Tokens[pricing.CacheRead] = f.CacheReadTokens
+	u.Tokens[pricing.CacheWrite5m] = f.CacheWrite5mTokens
+	u.Tokens[pricing.CacheWrite1h] = f.CacheWrite1hTokens
+	u.Tokens[pricing.AudioIn] = f.AudioInTokens
+	u.Tokens[pricing.ImageIn] = f.ImageInTokens
+	return u.PromptTokens()
 }
 
 // weekdayHours sums a (day, hour_of_day) report into cost by weekday,
@@ -196,10 +262,10 @@ func weekdayHours(rep *analyze.Report) (weekdays, hours []string, cost [][]float
 	return weekdays, hours, cost
 }
 
-func dayIndex(days []string) map[string]int {
-	index := make(map[string]int, len(days))
-	for i, d := range days {
-		index[d] = i
+func periodIndex(periods []string) map[string]int {
+	index := make(map[string]int, len(periods))
+	for i, p := range periods {
+		index[p] = i
 	}
 	return index
 }

@@ -120,8 +120,16 @@ func TestPagesInBrowser(t *testing.T) {
 		file   string
 		charts []string
 	}{
-		{report, []string{"cost-per-day", "cost-by-hour", "top-endpoints", "tiers", "model-mix", "cache-hit-ratio"}},
+		{report, []string{"cost-over-time", "cost-by-hour", "top-endpoints", "tiers", "model-mix", "cache-hit-ratio"}},
 		{sim, []string{"savings-waterfall", "before-after"}},
+	}
+	// COSTCTL_BROWSER_PAGE adds a report page made elsewhere, such as one
+	// of a large store, to measure its load time with the same checks.
+	if extra := os.Getenv("COSTCTL_BROWSER_PAGE"); extra != "" {
+		cases = append(cases, struct {
+			file   string
+			charts []string
+		}{extra, cases[0].charts})
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.file), func(t *testing.T) {
@@ -226,4 +234,3 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 		t.Logf("screenshot: %s", path)
 	}
 }
-

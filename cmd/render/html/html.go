@@ -121,7 +121,7 @@ func Report(w io.Writer, p *ReportPage) error {
 	if err != nil {
 		return err
 	}
-	figs, err := figures(charts, reportCaptions(p), "cost-per-day", "cost-by-hour", "cache-hit-ratio")
+	figs, err := figures(charts, reportCaptions(p), "cost-over-time", "cost-by-hour", "cache-hit-ratio")
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func Report(w io.Writer, p *ReportPage) error {
 
 func reportCaptions(p *ReportPage) map[string]string {
 	return map[string]string{
-		"cost-per-day":    "Daily cost in USD, stacked by " + p.StackBy + ".",
+		"cost-over-time":  "Cost in USD per " + p.Period + ", stacked by " + p.StackBy + ".",
 		"cost-by-hour":    "Cost in USD summed per weekday and hour; darker cells cost more.",
 		"top-endpoints":   "Cost in USD per endpoint.",
 		"tiers":           "Cost in USD per tier.",

@@ -24,10 +24,10 @@ func samplePage() *ReportPage {
 	until := time.Date(2025, 11, 10, 0, 0, 0, 0, time.UTC)
 	rep := &analyze.Report{
 		PriceTableVersion: "2025-11-01+a1b2c3", GeneratedBy: "costctl test",
-		Window:            analyze.Window{Until: &until, TZ: "Europe/Lisbon"},
-		Totals:            analyze.Figures{Requests: 30, CostUSD: 6, UnpricedRequests: 2},
-		UnpricedModels:    []analyze.UnpricedModel{{Model: "acme-llm-7b", Provider: "acme", Requests: 2}},
-		Warnings:          []string{"a warning <b>escaped</b>"},
+		Window:         analyze.Window{Until: &until, TZ: "Europe/Lisbon"},
+		Totals:         analyze.Figures{Requests: 30, CostUSD: 6, UnpricedRequests: 2},
+		UnpricedModels: []analyze.UnpricedModel{{Model: "acme-llm-7b", Provider: "acme", Requests: 2}},
+		Warnings:       []string{"a warning <b>escaped</b>"},
 	}
 	hours := make([][]float64, 7)
 	for i := range hours {
@@ -35,9 +35,9 @@ func samplePage() *ReportPage {
 		hours[i][i] = float64(i)
 	}
 	return &ReportPage{
-		Report: rep, Days: []string{"2025-11-03", "2025-11-04"}, StackBy: "endpoint",
-		DailyCost: []chart.Series{{Name: "chat", Values: []float64{1, 2}}, {Name: "plan", Values: []float64{2, 1}}},
-		Weekdays:  []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, Hours: make([]string, 24), HourCost: hours,
+		Report: rep, Period: "day", Periods: []string{"2025-11-03", "2025-11-04"}, StackBy: "endpoint",
+		PeriodCost: []chart.Series{{Name: "chat", Values: []float64{1, 2}}, {Name: "plan", Values: []float64{2, 1}}},
+		Weekdays:   []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, Hours: make([]string, 24), HourCost: hours,
 		Endpoints: one("endpoint", "chat", "plan"), Tiers: one("tier", "free", "pro"), Models: one("model", "m1"),
 		CacheHitPct: []float64{40, 50},
 	}
@@ -54,7 +54,7 @@ func TestReportPageCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, name := range []string{"cost-per-day", "cost-by-hour", "top-endpoints", "tiers", "model-mix", "cache-hit-ratio"} {
+	for _, name := range []string{"cost-over-time", "cost-by-hour", "top-endpoints", "tiers", "model-mix", "cache-hit-ratio"} {
 		i := strings.Index(out, `id="chart-`+name+`"`)
 		if i < 0 {
 			t.Errorf("report page has no chart %s", name)

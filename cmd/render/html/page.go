@@ -15,14 +15,16 @@ type ReportPage struct {
 	// models, warnings, window and price table version.
 	Report *analyze.Report
 
-	// Days are the day buckets of the window in its time zone, the x axis
-	// of DailyCost and CacheHitPct.
-	Days []string
+	// Period is the bucket of the time series, "day", "week" or "month",
+	// and Periods are its buckets in the window's time zone: dates
+	// (YYYY-MM-DD, a week by its Monday) or months (YYYY-MM).
+	Period  string
+	Periods []string
 
-	// StackBy is the dimension DailyCost is stacked by; DailyCost holds one
-	// series of costs in USD per value, each with one value per day.
-	StackBy   string
-	DailyCost []chart.Series
+	// StackBy is the dimension PeriodCost is stacked by; PeriodCost holds
+	// one series of costs in USD per value, each with one value per period.
+	StackBy    string
+	PeriodCost []chart.Series
 
 	// HourCost is the cost in USD by weekday (rows, Weekdays) and hour of
 	// day (columns, Hours) in the window's time zone.
@@ -36,8 +38,8 @@ type ReportPage struct {
 	Tiers     *analyze.Report
 	Models    *analyze.Report
 
-	// CacheHitPct is the share of prompt tokens read from cache per day,
-	// from 0 to 100.
+	// CacheHitPct is the share of prompt tokens read from cache per
+	// period, from 0 to 100.
 	CacheHitPct []float64
 }
 
@@ -45,18 +47,18 @@ type ReportPage struct {
 // charts are written as PNG files by --chart-png.
 func ReportCharts(p *ReportPage) ([]*chart.Chart, error) {
 	var c collector
-	days := shortDays(p.Days)
-	c.add(chart.StackedBars("cost-per-day", "Cost per day by "+p.StackBy, "USD", days, p.DailyCost))
+	periods := shortDays(p.Periods)
+	c.add(chart.StackedBars("cost-over-time", "Cost per "+p.Period+" by "+p.StackBy, "USD", periods, p.PeriodCost))
 	c.add(chart.HeatMap("cost-by-hour", "Cost by weekday and hour of day ("+p.Report.Window.TZ+")", p.Weekdays, p.Hours, p.HourCost))
 	c.add(groupBars("top-endpoints", "Cost by endpoint", p.Endpoints, "endpoint"))
 	c.add(groupBars("tiers", "Cost by tier", p.Tiers, "tier"))
 	c.add(groupBars("model-mix", "Cost by model", p.Models, "model"))
-	c.add(chart.Line("cache-hit-ratio", "Cache hit ratio per day", "% of prompt tokens", days, p.CacheHitPct, 100))
+	c.add(chart.Line("cache-hit-ratio", "Cache hit ratio per "+p.Period, "% of prompt tokens", periods, p.CacheHitPct, 100))
 	return c.charts, c.err
 }
 
-// shortDays labels days as "Nov 03" so that a month of them fits under a
-// chart; the tables keep the full date.
+// shortDays labels dates as "Nov 03" so that a month of them fits under a
+// chart; other labels, such as months, stay as they are.
 func shortDays(days []string) []string {
 	out := make([]string, len(days))
 	for i, d := range days {
