@@ -70,11 +70,17 @@ func reasonCounts(m map[string]int64) string {
 	return strings.Join(parts, ", ")
 }
 
-// Formats lists the input formats, one per line.
+// Formats lists the input formats, one per line: the name, then what it
+// reads. Lines stay plain so that scripts can take the first word.
 func Formats(w io.Writer, formats []logs.FormatInfo) error {
-	g := grid{header: []string{"format", "description"}}
+	width := 0
 	for _, f := range formats {
-		g.rows = append(g.rows, []string{f.Name, f.Description})
+		width = max(width, len(f.Name))
 	}
-	return writeTable(w, g)
+	for _, f := range formats {
+		if _, err := fmt.Fprintf(w, "%-*s  %s\n", width, f.Name, f.Description); err != nil {
+			return err
+		}
+	}
+	return nil
 }
