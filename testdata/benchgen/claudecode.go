@@ -53,12 +53,13 @@ type codeGen struct {
 	filler string
 	t      totals
 	msgSeq int64
+	seed   uint64 // part of every message id, so trees of two seeds can be merged
 }
 
 // writeClaudeCode writes DIR/projects/<project>/<session>.jsonl files with
 // their subagents until n distinct requests are written.
 func writeClaudeCode(dir string, n int64, seed uint64, realSize bool) (totals, error) {
-	g := &codeGen{dir: dir, rng: rand.New(rand.NewPCG(seed, 2)), sz: smallSizes, filler: makeFiller()}
+	g := &codeGen{dir: dir, rng: rand.New(rand.NewPCG(seed, 2)), sz: smallSizes, filler: makeFiller(), seed: seed}
 	if realSize {
 		g.sz = realSizes
 	}
@@ -163,7 +164,8 @@ func (g *codeGen) assistant(s *session, f *lineFile, model string, sidechain boo
 	}
 
 	lines := g.snapshotCount()
-	msgID, reqID := fmt.Sprintf("msg_01%022d", g.msgSeq), fmt.Sprintf("req_011%021d", g.msgSeq)
+	msgID := fmt.Sprintf("msg_01%04d%018d", g.seed%10000, g.msgSeq)
+	reqID := fmt.Sprintf("req_011%04d%017d", g.seed%10000, g.msgSeq)
 	var line []byte
 	for i := range lines {
 		u.output = int64(1 + g.rng.IntN(12))
