@@ -32,7 +32,8 @@ type BillingFile struct {
 // and stores those that are billing exports. It returns the error left
 // after removing theirs, and drops their empty entries from the summary.
 // NOTE: this relies on no request format claiming a billing page. The
-// pages' top level (data, has_more, next_page) matches none today.
+// pages' top level (data, has_more, next_page) matches none today. A
+// billing export on standard input is not recognised: the stream is gone.
 func (s *sink) readBillingExports(ctx context.Context, err error) error {
 	var rest []error
 	for _, e := range leafErrors(err) {
@@ -48,6 +49,26 @@ func (s *sink) readBillingExports(ctx context.Context, err error) error {
 		if !ok {
 			rest = append(rest, e)
 		}
+	}
+	return errors.Join(rest...)
+}
+
+// withoutBillingExports drops the errors of files that are billing exports
+// (valid or not) from a request reader's error, for the strict pre-check:
+// the exports are stored, or rejected, when the input is read for real.
+func withoutBillingExports(err error, opts logs.Options) error {
+	if opts.Format != "" {
+		return err
+	}
+	var rest []error
+	for _, e := range leafErrors(err) {
+		var nl *logs.NotALogError
+		if errors.As(e, &nl) && nl.Source != "-" {
+			if _, perr := parseBillingFile(nl.Source); !errors.Is(perr, billing.ErrNotBilling) {
+				continue
+			}
+		}
+		rest = append(rest, e)
 	}
 	return errors.Join(rest...)
 }
