@@ -239,7 +239,9 @@ func (fr *fileReader) readSSE(forced *format) error {
 	if forced != nil && forced.stream == nil {
 		return fr.wrap(fmt.Errorf("content is a Server-Sent Events stream but format %s does not read streamed chunks", forced.name))
 	}
-	var src recordSource = &sseSource{lines: &lineSource{br: fr.br, tr: fr.tr}}
+	// The next unread byte is past a byte order mark, if any.
+	start := fr.tr.pos - int64(fr.br.Buffered())
+	var src recordSource = &sseSource{lines: &lineSource{br: fr.br, tr: fr.tr, off: start}}
 
 	fr.fmt = forced
 	if fr.fmt == nil {

@@ -106,3 +106,19 @@ func readString(t *testing.T, data string, opts Options) (*collectSink, FileResu
 	}
 	return &sink, res
 }
+
+func TestSSELineNumbersAfterBOM(t *testing.T) {
+	chunk := func(id string) string {
+		return `data: {"id":"` + id + `","object":"chat.completion.chunk","created":1751356800,"model":"gpt-4o",` +
+			`"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}}` + "\n\n"
+	}
+	data := "\xEF\xBB\xBF" + chunk("chatcmpl-a") + "data: [DONE]\n\n" + chunk("chatcmpl-b") + "data: [DONE]\n"
+	sink, _ := readString(t, data, Options{})
+
+	// Each chunk is followed by a blank line, so the second stream starts
+	// on line 1 + 2 (chunk, blank) + 2 ([DONE], blank) = 5.
+	checkRequests(t, sink.requests, []wantRequest{
+		{id: "chatcmpl-a", provider: "openai", model: "gpt-4o", status: analyze.StatusOK, line: 1, b: buckets{in: 3, out: 1}},
+		{id: "chatcmpl-b", provider: "openai", model: "gpt-4o", status: analyze.StatusOK, line: 5, b: buckets{in: 3, out: 1}},
+	})
+}

@@ -23,10 +23,28 @@ var vertexAnthropicFormat = &format{
 }
 
 func isVertexAnthropic(top, resp map[string]json.RawMessage) bool {
-	if canonicalProvider(str(top, "provider")) == "vertex_ai" {
+	return vertexSigns(str(top, "provider"), str(resp, "id"), str(resp, "model"))
+}
+
+// vertexSigns reports whether a provider field, message id or model id
+// shows that a Messages response came from Vertex AI.
+func vertexSigns(provider, id, model string) bool {
+	if canonicalProvider(provider) == "vertex_ai" {
 		return true
 	}
-	return strings.Contains(str(resp, "model"), "@") || strings.HasPrefix(str(resp, "id"), "msg_vrtx_")
+	return strings.Contains(model, "@") || strings.HasPrefix(id, "msg_vrtx_")
+}
+
+// vertexFields are the fields vertexSigns looks at, at the top level or in
+// a logger's response.
+type vertexFields struct {
+	Provider flexString `json:"provider"`
+	ID       flexString `json:"id"`
+	Model    flexString `json:"model"`
+	Response *struct {
+		ID    flexString `json:"id"`
+		Model flexString `json:"model"`
+	} `json:"response"`
 }
 
 // parseVertexAnthropic converts a response as anthropic-messages does and
@@ -37,8 +55,15 @@ func parseVertexAnthropic(data []byte) (*analyze.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := newProbe(data)
-	if p != nil && isVertexAnthropic(p.top, p.response()) {
+	var f vertexFields
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, err
+	}
+	id, model := f.ID, f.Model
+	if f.Response != nil {
+		id, model = f.Response.ID, f.Response.Model
+	}
+	if vertexSigns(string(f.Provider), string(id), string(model)) {
 		r.Provider = "vertex_ai"
 	}
 	return r, nil
