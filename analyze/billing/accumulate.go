@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -109,6 +110,9 @@ func (a *accumulator) addLine(l *Line) {
 		return
 	}
 
+	if l.Model == "" && slices.Contains(a.opts.By, DimModel) {
+		a.warn(fmt.Sprintf("the %s usage export is not grouped by model: its tokens form a row without a model; download it grouped by model to compare models", l.Provider))
+	}
 	r := a.row(a.lineValues(l, model))
 	r.billUsage.Add(l.Usage)
 	side := r.side(l.Provider)

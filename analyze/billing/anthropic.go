@@ -46,6 +46,10 @@ func readCacheCreation(res map[string]json.RawMessage, l *Line) error {
 	return nil
 }
 
+// readServerTools reads server_tool_use.web_search_requests.
+// NOTE: code_execution_requests is read when present, but the documented
+// object lists web searches only, so code execution usually shows up only
+// as a cost report line.
 func readServerTools(res map[string]json.RawMessage, l *Line) error {
 	tools := object(res, "server_tool_use")
 	var err error

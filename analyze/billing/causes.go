@@ -78,7 +78,7 @@ func (a *accumulator) causesOf(r *rowAcc) []Cause {
 func (a *accumulator) unloggedModels(r *rowAcc) []Cause {
 	var out []Cause
 	for _, m := range sortedKeys(r.billByModel) {
-		if a.loggedModels[m] {
+		if m == "" || a.loggedModels[m] {
 			continue
 		}
 		out = append(out, newCause(CauseModelOnlyOnBill, m, r.billByModel[m],

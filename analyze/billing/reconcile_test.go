@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -360,3 +361,33 @@ func usageLines(ls []billing.Line) []billing.Line {
 }
 
 var zeroTime time.Time
+
+// A usage export without model grouping forms one row with no model, and
+// that row is not blamed on a model missing from the logs.
+func TestReconcileUsageWithoutModel(t *testing.T) {
+	f := loadFixture(t, "anthropic-nov")
+	lines := usageLines(slices.Clone(f.lines))
+	for i := range lines {
+		lines[i].Model = ""
+	}
+	rec := f.reconcile(t, lines, billing.DimModel)
+
+	r := rowByKey(t, rec, map[string]string{"model": ""})
+	// Every bill token, unpriced because no model names a price: 3,700,000
+	// Sonnet + 900,000 Haiku + 38,000 Opus = 4,638,000.
+	if r.BillTokens != 4_638_000 {
+		t.Errorf("bill_tokens = %d, want 4638000", r.BillTokens)
+	}
+	for _, c := range rec.Causes {
+		if c.Cause == billing.CauseModelOnlyOnBill {
+			t.Errorf("cause %s names model %q", c.Cause, c.Subject)
+		}
+	}
+	found := false
+	for _, w := range rec.Warnings {
+		found = found || strings.Contains(w, "not grouped by model")
+	}
+	if !found {
+		t.Errorf("warnings %q lack one about model grouping", rec.Warnings)
+	}
+}
