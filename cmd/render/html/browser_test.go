@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -63,6 +64,9 @@ func samplePages(t *testing.T, dir string) (report, sim string) {
 	if err := json.Unmarshal([]byte(doc), &s); err != nil {
 		t.Fatalf("simulation JSON: %v", err)
 	}
+	// Show the policy as a user at the repository root names it, so that
+	// screenshots do not carry this machine's paths.
+	s.Policy.File = "testdata/policies/production-stack.yaml"
 	var b bytes.Buffer
 	if err := html.Simulation(&b, &s); err != nil {
 		t.Fatal(err)
@@ -173,7 +177,9 @@ func checkPage(t *testing.T, ctx context.Context, file string, want []string) {
 		t.Errorf("page took %.0f ms to load, want under 1000", loadMS)
 	}
 
-	saveScreenshot(t, ctx, strings.TrimSuffix(filepath.Base(file), ".html")+".png")
+	name := strings.TrimSuffix(filepath.Base(file), ".html")
+	saveScreenshot(t, ctx, name+".png")
+	checkColorSchemes(t, ctx, name)
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -187,6 +193,34 @@ func checkPage(t *testing.T, ctx context.Context, file string, want []string) {
 	// The page's own load proves that requests were being recorded.
 	if !sawPage {
 		t.Errorf("no request for %s was recorded, so other requests would not be either", pageURL)
+	}
+}
+
+// checkColorSchemes switches the page to dark mode and to print, checks
+// the background each one sets, and saves a dark-mode screenshot.
+func checkColorSchemes(t *testing.T, ctx context.Context, name string) {
+	cases := []struct {
+		media, scheme, background string
+	}{
+		{"screen", "dark", "rgb(21, 24, 28)"},
+		{"print", "dark", "rgb(255, 255, 255)"},
+		{"screen", "light", "rgb(255, 255, 255)"},
+	}
+	for _, c := range cases {
+		params := emulation.SetEmulatedMediaParams{Media: c.media, Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: c.scheme}}}
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, params); err != nil {
+			t.Fatal(err)
+		}
+		bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bg != c.background {
+			t.Errorf("%s media, %s scheme: background %s, want %s", c.media, c.scheme, bg, c.background)
+		}
+		if c.media == "screen" && c.scheme == "dark" {
+			saveScreenshot(t, ctx, name+"-dark.png")
+		}
 	}
 }
 
