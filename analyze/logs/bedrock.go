@@ -25,7 +25,7 @@ func detectBedrockConverse(p *probe) bool {
 	return has(usage, "inputTokens")
 }
 
-// bedrockUsage is the usage of a Converse response; cacheDetails splits
+// bedrockUsage is the usage of a Converse response. cacheDetails splits
 // the cache writes by TTL.
 // NOTE: the Bedrock API reference (TokenUsage) does not say whether
 // inputTokens includes the cache reads and writes. For Anthropic models it
@@ -87,8 +87,8 @@ type bedrockRecord struct {
 
 // parseBedrockConverse converts a response. The response body names no
 // model, so the logger's modelId (or model) is the model. Converse has no response
-// id; the AWS request id that boto3 returns in ResponseMetadata is unique
-// per call, so it serves as the id.
+// id, but the AWS request id that boto3 returns in ResponseMetadata is
+// unique per call, so it serves as the id.
 func parseBedrockConverse(data []byte) (*analyze.Request, error) {
 	var rec bedrockRecord
 	if err := json.Unmarshal(data, &rec); err != nil {

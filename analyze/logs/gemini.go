@@ -22,9 +22,9 @@ func detectGemini(p *probe) bool {
 }
 
 // geminiUsage is the usageMetadata of a response. promptTokenCount
-// includes cachedContentTokenCount; thoughtsTokenCount is outside
-// candidatesTokenCount and billed as output; toolUsePromptTokenCount (the
-// results of tools the model ran) is input outside promptTokenCount.
+// includes cachedContentTokenCount. thoughtsTokenCount is outside
+// candidatesTokenCount and is billed as output. toolUsePromptTokenCount
+// (the results of tools the model ran) is input outside promptTokenCount.
 type geminiUsage struct {
 	PromptTokenCount        tokenCount `json:"promptTokenCount"`
 	CachedContentTokenCount tokenCount `json:"cachedContentTokenCount"`
@@ -91,7 +91,7 @@ type geminiRecord struct {
 }
 
 // parseGeminiChunk converts a response or chunk. Only Vertex AI writes
-// createTime, so a response with one is served by vertex_ai; a wrapper's
+// createTime, so a response with one is served by vertex_ai. A wrapper's
 // provider field wins over that guess.
 func parseGeminiChunk(data []byte) (*streamChunk, error) {
 	var rec geminiRecord

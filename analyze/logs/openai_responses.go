@@ -80,7 +80,8 @@ type openAIResponseRecord struct {
 // parseOpenAIResponse converts a response. Web searches are counted from
 // the web_search_call items of the output, because a declared tool is
 // billed only when the model calls it. A failed response with usage is
-// billed as logged (status error); one without usage has an unknown cost.
+// billed as logged with status error, and one without usage has an
+// unknown cost.
 func parseOpenAIResponse(data []byte) (*analyze.Request, error) {
 	var rec openAIResponseRecord
 	if err := json.Unmarshal(data, &rec); err != nil {

@@ -39,7 +39,8 @@ type openAIChunkRecord struct {
 }
 
 // parseOpenAIChunk converts one chunk. In a Server-Sent Events stream only
-// the closing [DONE] line makes it complete; in JSON a finish reason does.
+// the closing [DONE] line makes a stream complete, and in JSON a finish
+// reason does.
 func parseOpenAIChunk(data []byte) (*streamChunk, error) {
 	var rec openAIChunkRecord
 	if err := json.Unmarshal(data, &rec); err != nil {

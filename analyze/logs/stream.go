@@ -12,7 +12,7 @@ import (
 // chunks (a streamed response logged chunk by chunk). The chunks of one
 // response share a key and become one request.
 type streamRules struct {
-	// chunk converts one chunk; nil and no error skips it.
+	// chunk converts one chunk. It returns nil and no error to skip it.
 	chunk func(data []byte) (*streamChunk, error)
 	// needsDone makes a Server-Sent Events stream complete only when a
 	// "data: [DONE]" line closes it, as OpenAI ends its streams.
@@ -21,7 +21,7 @@ type streamRules struct {
 
 // streamChunk is one converted chunk.
 type streamChunk struct {
-	// key is the response id; a chunk without one is a request by itself.
+	// key is the response id. A chunk without one is a request by itself.
 	key string
 	// req holds the chunk's fields, and its usage when hasUsage is set.
 	req      *analyze.Request
@@ -143,8 +143,9 @@ func (m *streamMerger) emitAll(streams []*openStream) error {
 	return nil
 }
 
-// emit sets the stream's status and hands it on. A stream without usage
-// has an unknown cost; one with usage that did not finish is a lower bound.
+// emit sets the stream's status and passes it to the sink. A stream
+// without usage has an unknown cost, and one with usage that did not
+// finish is a lower bound.
 func (m *streamMerger) emit(s *openStream) error {
 	if m.open[s.key] == s {
 		delete(m.open, s.key)

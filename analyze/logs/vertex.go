@@ -8,7 +8,7 @@ import (
 )
 
 // vertexAnthropicFormat reads Claude responses served by Vertex AI. They
-// are Messages API objects; what tells them apart is a model id with
+// are Messages API objects, told apart by a model id with
 // Vertex's "@" before the date (claude-3-5-haiku@20241022), a msg_vrtx_
 // id, or a logger's provider field. Gemini on Vertex AI is read by the
 // gemini format.
