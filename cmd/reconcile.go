@@ -36,7 +36,10 @@ it can name: a model only on the bill, a token class or service tier the
 logs lack, code execution, a price that differs from the table, traffic
 beyond the logged requests, and logged traffic the bill does not show.
 
-A daily bill bucket belongs to the day it starts on in --tz.
+A bill bucket belongs to the day it starts on in --tz, and --since and
+--until select buckets by their start. Providers bucket by UTC day, so
+outside UTC a day's bill and its logged requests can differ by the hours
+between the two midnights.
 
 Dimensions: ` + strings.Join(billing.Dimensions, ", "),
 		Args: cobra.NoArgs,
