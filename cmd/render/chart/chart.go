@@ -37,7 +37,8 @@ type Chart struct {
 // can be inlined in HTML. The background is transparent and text and axes
 // use the default black, which the page's stylesheet recolours in dark mode.
 func (c *Chart) SVG(w io.Writer) error {
-	c.plot.BackgroundColor = color.Transparent
+	// A nil background draws none, which leaves the page's colour behind.
+	c.plot.BackgroundColor = nil
 	canvas := vgsvg.NewWith(vgsvg.UseWH(c.width, c.height))
 	c.draw(draw.New(canvas))
 

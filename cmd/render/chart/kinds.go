@@ -186,11 +186,11 @@ func Waterfall(name, title, yLabel string, steps []Step) (*Chart, error) {
 	p := newPlot(title, "", yLabel)
 	p.Add(hGrid())
 	width := barWidth(n)
-	invisible, err := bar(base, width, color.Transparent, nil)
+	// The base only lifts the visible bars; it is never added to the plot.
+	invisible, err := bar(base, width, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
-	p.Add(invisible)
 	for _, part := range []struct {
 		v plotter.Values
 		c color.Color
@@ -207,8 +207,8 @@ func Waterfall(name, title, yLabel string, steps []Step) (*Chart, error) {
 }
 
 // bar returns bars without outlines, stacked on base when it is not nil.
-// Stacking each colour on the invisible base, rather than on each other,
-// works because only one of them is non-zero per step.
+// Stacking each colour on the base, rather than on each other, works
+// because only one of them is non-zero per step.
 func bar(v plotter.Values, width vg.Length, c color.Color, base *plotter.BarChart) (*plotter.BarChart, error) {
 	b, err := plotter.NewBarChart(v, width)
 	if err != nil {
