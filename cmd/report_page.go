@@ -18,7 +18,7 @@ import (
 	"github.com/costctl/costctl/pricing"
 )
 
-// pageSeries is how many values of the stacking dimension the daily chart
+// pageSeries is how many values of the stacking dimension the cost chart
 // shows; the cheaper rest is summed as "other" so colours stay distinct.
 const pageSeries = 7
 

@@ -19,7 +19,7 @@ import (
 //go:embed templates
 var files embed.FS
 
-// view is what the layout template renders for every kind of page.
+// view is the data the layout template renders for every kind of page.
 type view struct {
 	Title       string
 	Window      analyze.Window
@@ -106,7 +106,7 @@ func figures(charts []*chart.Chart, captions map[string]string, wide ...string) 
 	return out, nil
 }
 
-// keyLabel is what a page shows for a group's value of one dimension.
+// keyLabel returns the text a page shows for a group's value of one dimension.
 func keyLabel(g analyze.Group, dim string) string {
 	v := fmt.Sprint(g.Key[dim])
 	if v == "" || g.Key[dim] == nil {
