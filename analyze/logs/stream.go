@@ -39,6 +39,7 @@ type openStream struct {
 	hasUsage   bool
 	finished   bool
 	doneMarker bool
+	queued     bool // in streamMerger.ready
 }
 
 // streamMerger joins the chunks of each response of one file. A stream
@@ -46,10 +47,11 @@ type openStream struct {
 // finished, or until the end of the file, so memory grows only with the
 // number of responses that are interleaved or never finish.
 type streamMerger struct {
-	fr   *fileReader
-	sse  bool
-	open map[string]*openStream
-	last *openStream // the stream a [DONE] line closes
+	fr    *fileReader
+	sse   bool
+	open  map[string]*openStream
+	ready []*openStream // finished streams, in the order they finished
+	last  *openStream   // the stream a [DONE] line closes
 }
 
 func newStreamMerger(fr *fileReader, sse bool) *streamMerger {
@@ -64,6 +66,7 @@ func (m *streamMerger) add(rec record) error {
 	if m.sse && bytes.Equal(rec.data, sseDone) {
 		if m.last != nil {
 			m.last.doneMarker = true
+			m.queue(m.last)
 		}
 		return nil
 	}
@@ -76,23 +79,47 @@ func (m *streamMerger) add(rec record) error {
 		return nil
 	}
 
-	s := m.open[c.key]
-	if s == nil || c.key == "" {
-		if err := m.flushFinished(); err != nil {
-			return err
-		}
-		s = &openStream{key: c.key, req: c.req, line: rec.line}
-		if c.req.ID == "" {
-			s.hash = m.fr.hash.json(rec.data)
-		}
+	s, err := m.streamOf(c, rec)
+	if err != nil {
+		return err
 	}
 	s.merge(c)
 	m.last = s
 	if c.key == "" {
 		return m.emit(s)
 	}
-	m.open[c.key] = s
+	if s.finished {
+		m.queue(s)
+	}
 	return nil
+}
+
+// streamOf returns the open stream of a chunk, or starts one. A new stream
+// first emits the streams that have finished.
+func (m *streamMerger) streamOf(c *streamChunk, rec record) (*openStream, error) {
+	if s := m.open[c.key]; s != nil && c.key != "" {
+		return s, nil
+	}
+	if err := m.flushFinished(); err != nil {
+		return nil, err
+	}
+
+	s := &openStream{key: c.key, req: c.req, line: rec.line}
+	if c.req.ID == "" {
+		s.hash = m.fr.hash.json(rec.data)
+	}
+	if c.key != "" {
+		m.open[c.key] = s
+	}
+	return s, nil
+}
+
+// queue marks a stream as ready to emit once another stream starts.
+func (m *streamMerger) queue(s *openStream) {
+	if !s.queued {
+		s.queued = true
+		m.ready = append(m.ready, s)
+	}
 }
 
 // merge takes the chunk's usage, which is a running total in Gemini
@@ -113,14 +140,17 @@ func (s *openStream) merge(c *streamChunk) {
 	s.finished = s.finished || c.finished
 }
 
-// flushFinished emits the open streams that have finished.
+// flushFinished emits the queued streams that are still open. Only
+// finished streams are queued, so starting a stream costs no scan of the
+// streams that never finish.
 func (m *streamMerger) flushFinished() error {
 	var done []*openStream
-	for _, s := range m.open {
-		if s.doneMarker || s.finished {
+	for _, s := range m.ready {
+		if m.open[s.key] == s {
 			done = append(done, s)
 		}
 	}
+	m.ready = m.ready[:0]
 	return m.emitAll(done)
 }
 

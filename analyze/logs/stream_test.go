@@ -1,9 +1,11 @@
 package logs
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/costctl/costctl/analyze"
 )
@@ -121,4 +123,43 @@ func TestSSELineNumbersAfterBOM(t *testing.T) {
 		{id: "chatcmpl-a", provider: "openai", model: "gpt-4o", status: analyze.StatusOK, line: 1, b: buckets{in: 3, out: 1}},
 		{id: "chatcmpl-b", provider: "openai", model: "gpt-4o", status: analyze.StatusOK, line: 5, b: buckets{in: 3, out: 1}},
 	})
+}
+
+// geminiStreamChunks is one streamed Gemini response in three SSE events
+// with running totals; the last carries the finish reason.
+const geminiStreamChunks = `data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Once"}]},"index":0}],"usageMetadata":{"promptTokenCount":2100,"candidatesTokenCount":1,"totalTokenCount":2101},"modelVersion":"gemini-2.5-flash","responseId":"r-%[1]d"}
+
+data: {"candidates":[{"content":{"role":"model","parts":[{"text":" upon"}]},"index":0}],"usageMetadata":{"promptTokenCount":2100,"candidatesTokenCount":40,"totalTokenCount":2140},"modelVersion":"gemini-2.5-flash","responseId":"r-%[1]d"}
+
+data: {"candidates":[{"content":{"role":"model","parts":[{"text":" a time"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":2100,"candidatesTokenCount":80,"totalTokenCount":2180},"modelVersion":"gemini-2.5-flash","responseId":"r-%[1]d"}
+`
+
+func BenchmarkGeminiStreamSSE(b *testing.B) {
+	benchmarkStreams(b, geminiStreamChunks)
+}
+
+// BenchmarkGeminiStreamsCutOff reads streams that never finish, which stay
+// open until the end of the file.
+func BenchmarkGeminiStreamsCutOff(b *testing.B) {
+	benchmarkStreams(b, strings.ReplaceAll(geminiStreamChunks, `"finishReason":"STOP",`, ""))
+}
+
+// benchmarkStreams reads 100,000 streams made from one template. Gemini
+// responses carry no time, so the assumed time dates them.
+func benchmarkStreams(b *testing.B, stream string) {
+	const n = 100_000
+	data := benchInput(stream, n)
+	opts := Options{AssumeTime: time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)}
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for range b.N {
+		var sink countSink
+		if _, err := ReadReader(context.Background(), "-", bytes.NewReader(data), opts, &sink); err != nil {
+			b.Fatal(err)
+		}
+		if sink.n != n {
+			b.Fatalf("requests = %d, want %d", sink.n, n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/request")
 }
