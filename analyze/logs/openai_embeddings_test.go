@@ -13,7 +13,7 @@ func TestOpenAIEmbeddings(t *testing.T) {
 	}
 
 	// prompt_tokens is all input; there is no output. Lines 2 and 3 are
-	// identical and stay two requests, told apart by their line.
+	// identical and stay two requests, distinguished by their line.
 	checkRequests(t, sink.requests, []wantRequest{
 		{provider: "openai", model: "text-embedding-3-large", status: analyze.StatusOK, line: 1,
 			time: "2025-04-01T12:00:00Z", b: buckets{in: 5120}},

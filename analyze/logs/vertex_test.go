@@ -20,7 +20,7 @@ func TestVertexAnthropic(t *testing.T) {
 		// The wrapper's provider "vertex".
 		{id: "msg_vrtx_01Abc", provider: "vertex_ai", model: "claude-sonnet-4",
 			status: analyze.StatusOK, line: 2, time: "2025-07-01T09:00:00Z", b: buckets{in: 10, out: 20}},
-		// Nothing says Vertex: Anthropic's own API.
+		// No model id, message id or provider field points to Vertex AI.
 		{id: "msg_01XYZdirect", provider: "anthropic", model: "claude-3-5-haiku-20241022",
 			status: analyze.StatusOK, line: 3, time: "2025-07-01T08:00:00Z", b: buckets{in: 40, out: 8}},
 	})
