@@ -64,6 +64,8 @@ type Line struct {
 // Identity returns the key that makes two copies the same line: the same
 // bucket and group values, as an overlapping download or a re-download
 // repeats them. The store keeps one line per identity.
+// NOTE: two downloads of one bucket with different group_by settings have
+// different identities, so both are kept and that bucket counts twice.
 func (l *Line) Identity() string {
 	parts := []string{
 		l.Provider, string(l.Kind),
