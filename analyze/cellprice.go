@@ -56,9 +56,13 @@ func (p *cellPricer) price(c *Cell, by []string) (tally, CellDoc, error) {
 	}
 	if !ok {
 		// A row the active table no longer has prices nothing: the cell
-		// says so by an empty row id, as an unknown model's does.
-		t.unpriced = c.Requests - c.NoUsage
+		// says so by an empty row id, as an unknown model's does. Requests
+		// that billed no token and no call (refused before any work) cost
+		// $0 whatever the price, so they are not unpriced.
 		doc.PriceRowID = ""
+		if c.Usage.Total() > 0 || c.Usage.WebSearches > 0 {
+			t.unpriced = c.Requests - c.NoUsage
+		}
 		return t, doc, nil
 	}
 

@@ -154,7 +154,7 @@ func TestBuildReportTimeOrderAndTop(t *testing.T) {
 
 func TestBuildReportWarnings(t *testing.T) {
 	table := embedded(t)
-	cells := []Cell{{Key: []string{}, PriceRowID: "retired-model@2020-01-01", ModelID: "retired-model", Requests: 1}}
+	cells := []Cell{{Key: []string{}, PriceRowID: "retired-model@2020-01-01", ModelID: "retired-model", Requests: 1, Usage: usage(100, 0, 0, 10)}}
 
 	rep, err := BuildReport(cells, table, ReportOptions{StoredVersions: []string{"2020-01-01+00000000"}})
 	if err != nil {
@@ -165,5 +165,20 @@ func TestBuildReportWarnings(t *testing.T) {
 	}
 	if rep.Totals.UnpricedRequests != 1 {
 		t.Errorf("a request whose row left the table is unpriced; got %d", rep.Totals.UnpricedRequests)
+	}
+}
+
+// TestBuildReportZeroUsageUnknownModel: a request refused before any work
+// bills no token, so an unknown model does not make its cost unknown.
+func TestBuildReportZeroUsageUnknownModel(t *testing.T) {
+	table := embedded(t)
+	cells := []Cell{{Key: []string{}, Model: "", Provider: "openai", Requests: 2}}
+
+	rep, err := BuildReport(cells, table, ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Totals.UnpricedRequests != 0 || len(rep.UnpricedModels) != 0 {
+		t.Errorf("unpriced %d, models %v: want none", rep.Totals.UnpricedRequests, rep.UnpricedModels)
 	}
 }

@@ -25,7 +25,8 @@ func newSink(w *store.Writer, p analyze.Pricer, opts Options) *sink {
 
 // Request implements logs.Sink.
 func (s *sink) Request(r *analyze.Request) error {
-	if !s.pricer.Price(r) && r.Status != analyze.StatusNoUsage {
+	billed := r.Total() > 0 || r.WebSearches > 0
+	if !s.pricer.Price(r) && billed {
 		s.summary.noteUnpriced(r)
 	}
 	if err := s.w.Add(r); err != nil {
