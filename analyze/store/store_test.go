@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,10 +35,10 @@ func TestOpenNewerSchemaRejected(t *testing.T) {
 		if !errors.As(err, &newer) {
 			t.Fatalf("read-only %v: open error = %v, want *NewerSchemaError", readOnly, err)
 		}
-		if newer.Have != 99 || newer.Supported != 1 {
-			t.Errorf("have, supported = %d, %d, want 99, 1", newer.Have, newer.Supported)
+		if newer.Have != 99 || newer.Supported != supportedSchema {
+			t.Errorf("have, supported = %d, %d, want 99, %d", newer.Have, newer.Supported, supportedSchema)
 		}
-		if msg := err.Error(); !strings.Contains(msg, "99") || !strings.Contains(msg, "1") {
+		if msg := err.Error(); !strings.Contains(msg, "99") || !strings.Contains(msg, strconv.Itoa(supportedSchema)) {
 			t.Errorf("message %q does not name both versions", msg)
 		}
 	}
@@ -58,8 +59,8 @@ func TestOpenReopenKeepsData(t *testing.T) {
 	s.Close()
 
 	s = openTestStore(t, path)
-	if got := s.SchemaVersion(); got != 1 {
-		t.Errorf("schema version = %d, want 1", got)
+	if got := s.SchemaVersion(); got != supportedSchema {
+		t.Errorf("schema version = %d, want %d", got, supportedSchema)
 	}
 	requests, u := total(t, s)
 	if requests != 1 || u.Tokens[pricing.Input] != 11 || u.Tokens[pricing.Output] != 22 {
