@@ -1,8 +1,11 @@
 package cmd
 
 import (
+	"context"
 	"math"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/costctl/costctl/analyze"
@@ -84,5 +87,38 @@ func TestStackedCostKeepsTotals(t *testing.T) {
 	}
 	if math.Abs(sum-total) > 1e-9 {
 		t.Errorf("stacked series sum to %v, want the day's total %v", sum, total)
+	}
+}
+
+// TestReportBarsOnTerminal runs the real command: the bar column shows on
+// a terminal and not in a pipe, an output file or another format.
+func TestReportBarsOnTerminal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	streams, _, errb := TestIO("")
+	if code := Main(context.Background(), []string{"--db", db, "ingest", filepath.Join("..", "testdata", "sample")}, streams); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errb)
+	}
+
+	cases := []struct {
+		args     []string
+		terminal bool
+		bars     bool
+	}{
+		{[]string{"--by", "day"}, true, true},
+		{[]string{"--by", "hour_of_day"}, true, true},
+		{[]string{"--by", "day"}, false, false},
+		{[]string{"--by", "endpoint"}, true, false},
+		{[]string{"--by", "day", "--format", "markdown"}, true, false},
+	}
+	for _, c := range cases {
+		streams, out, errb := TestIO("")
+		streams.OutIsTerminal = c.terminal
+		args := append([]string{"--db", db, "report"}, c.args...)
+		if code := Main(context.Background(), args, streams); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb)
+		}
+		if got := strings.Contains(out.String(), "█"); got != c.bars {
+			t.Errorf("report %v on terminal=%v: bars shown = %v, want %v", c.args, c.terminal, got, c.bars)
+		}
 	}
 }
