@@ -52,13 +52,11 @@ func TestScripts(t *testing.T) {
 			return sharedDir(root) != "", nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"jsonget":    cmdJSONGet,
-			"jsonnear":   cmdJSONNear,
-			"jsonlen":    cmdJSONLen,
-			"exitcode":   cmdExitCode,
-			"validdoc":   cmdValidDoc,
-			"validsim":   cmdValidSim,
-			"validcheck": cmdValidCheck,
+			"jsonget":  cmdJSONGet,
+			"jsonnear": cmdJSONNear,
+			"jsonlen":  cmdJSONLen,
+			"exitcode": cmdExitCode,
+			"validdoc": cmdValidDoc,
 		},
 	})
 }
@@ -138,26 +136,31 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdValidDoc: validdoc FILE checks a report document against its schema.
+// validators checks each kind of JSON document against its schema.
+var validators = map[string]func([]byte) error{
+	"report":         schema.ValidateReport,
+	"simulation":     schema.ValidateSimulation,
+	"check":          schema.ValidateCheck,
+	"reconciliation": schema.ValidateReconciliation,
+}
+
+// cmdValidDoc: validdoc FILE checks a document against the schema of its
+// kind (report, simulation, check or reconciliation).
 func cmdValidDoc(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: validdoc FILE")
 	}
-	err := schema.ValidateReport([]byte(ts.ReadFile(args[0])))
-	if (err == nil) == neg {
-		ts.Fatalf("%s: schema validation: %v", args[0], err)
+	data := []byte(ts.ReadFile(args[0]))
+	var doc struct{ Kind string }
+	if err := json.Unmarshal(data, &doc); err != nil && !neg {
+		ts.Fatalf("%s: %v", args[0], err)
 	}
-}
-
-// cmdValidCheck: validcheck FILE checks a check document against its
-// schema and that its effects add up to its change.
-func cmdValidCheck(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: validcheck FILE")
+	validate, ok := validators[doc.Kind]
+	if !ok {
+		validate = schema.ValidateReport
 	}
-	err := schema.ValidateCheck([]byte(ts.ReadFile(args[0])))
-	if (err == nil) == neg {
-		ts.Fatalf("%s: check validation: %v", args[0], err)
+	if err := validate(data); (err == nil) == neg {
+		ts.Fatalf("%s: %s schema validation: %v", args[0], doc.Kind, err)
 	}
 }
 
@@ -181,15 +184,4 @@ func lookupJSON(ts *testscript.TestScript, file, path string) any {
 		}
 	}
 	return v
-}
-
-// cmdValidSim: validsim FILE checks a simulation document against its schema.
-func cmdValidSim(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: validsim FILE")
-	}
-	err := schema.ValidateSimulation([]byte(ts.ReadFile(args[0])))
-	if (err == nil) == neg {
-		ts.Fatalf("%s: schema validation: %v", args[0], err)
-	}
 }
