@@ -13,6 +13,7 @@ import (
 
 	"github.com/costctl/costctl/analyze/check"
 	"github.com/costctl/costctl/cmd/render"
+	"github.com/costctl/costctl/cmd/render/html"
 )
 
 type checkOptions struct {
@@ -25,6 +26,9 @@ type checkOptions struct {
 	format       string
 	output       string
 	thresholds   map[string]check.Level
+	chartPNG     string
+	monthToDate  bool
+	asOf         time.Time
 }
 
 // thresholdFlags maps each threshold flag to its threshold and level.
@@ -70,7 +74,7 @@ is written; a warn-level one exits 0.`,
 		},
 	}
 	declareCheckFlags(c)
-	names := []string{"baseline", "current", "since", "until", "tz", "by", "top", "format", "output"}
+	names := []string{"baseline", "current", "since", "until", "tz", "by", "top", "format", "output", "chart-png", "month-to-date", "as-of"}
 	for _, t := range thresholdFlags {
 		names = append(names, t.flag)
 	}
@@ -87,8 +91,11 @@ func declareCheckFlags(c *cobra.Command) {
 	f.String("tz", "UTC", "store mode: IANA time zone of the window")
 	f.StringSlice("by", nil, "show and judge groups of these dimensions (both documents must have them)")
 	f.Int("top", 10, "rows in the table of top changes")
-	f.String("format", render.FormatTable, "output format: table, json or markdown")
+	f.String("format", render.FormatTable, "output format: table, json, markdown or html (one self-contained file with charts)")
 	f.StringP("output", "o", "", "write to FILE instead of standard output")
+	f.String("chart-png", "", "also write the explanation charts as PNG files into DIR")
+	f.Bool("month-to-date", false, "hold month-to-date spend and its forecast against budgets.monthly instead of comparing documents")
+	f.String("as-of", "", "with --month-to-date: the time to judge at (RFC 3339; default now)")
 	for _, t := range thresholdFlags {
 		if t.threshold == check.UnpricedRequests {
 			f.Int64(t.flag, 0, t.help)
@@ -107,14 +114,18 @@ func (a *app) checkOptions() (checkOptions, error) {
 		format:   a.v.GetString("check.format"),
 		output:   a.v.GetString("check.output"),
 	}
-	if opts.baseline == "" {
-		return opts, usageErrorf("--baseline is required: a document written by costctl report --format json")
+	opts.chartPNG = a.v.GetString("check.chart_png")
+	if err := a.checkMonthToDate(&opts); err != nil {
+		return opts, err
+	}
+	if opts.baseline == "" && !opts.monthToDate {
+		return opts, usageErrorf("--baseline is required: a document written by costctl report --format json (or use --month-to-date)")
 	}
 	if err := checkDims(opts.by); err != nil {
 		return opts, err
 	}
-	if !slices.Contains([]string{render.FormatTable, render.FormatJSON, render.FormatMarkdown}, opts.format) {
-		return opts, usageErrorf("--format %q: want table, json or markdown", opts.format)
+	if !slices.Contains([]string{render.FormatTable, render.FormatJSON, render.FormatMarkdown, render.FormatHTML}, opts.format) {
+		return opts, usageErrorf("--format %q: want table, json, markdown or html", opts.format)
 	}
 	if opts.top < 1 {
 		return opts, usageErrorf("--top %d: want 1 or more", opts.top)
@@ -175,6 +186,9 @@ func setLevel(l *check.Level, level string, v float64) {
 }
 
 func (a *app) runCheck(ctx context.Context, opts checkOptions) error {
+	if opts.monthToDate {
+		return a.runBudgetCheck(ctx, opts)
+	}
 	baseline, err := readCheckDocs([]string{opts.baseline})
 	if err != nil {
 		return err
@@ -188,7 +202,13 @@ func (a *app) runCheck(ctx context.Context, opts checkOptions) error {
 	if err != nil {
 		return withCode(ExitUsage, fmt.Errorf("check: %w", err))
 	}
+	if err := writeCheckPNGs(opts.chartPNG, res); err != nil {
+		return err
+	}
 	err = a.writeDocument(opts.output, func(w io.Writer) error {
+		if opts.format == render.FormatHTML {
+			return html.Check(w, res)
+		}
 		return render.Check(w, res, opts.format, opts.top)
 	})
 	if err != nil {
@@ -228,6 +248,47 @@ func readCheckDocs(paths []string) (*check.Document, error) {
 		return nil, usageErrorf("check: %w", err)
 	}
 	return d, nil
+}
+
+// writeCheckPNGs writes the explanation's charts into dir, if set.
+func writeCheckPNGs(dir string, res *check.Result) error {
+	if dir == "" {
+		return nil
+	}
+	charts, err := html.CheckCharts(res)
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("charts: %w", err))
+	}
+	return writeChartPNGs(dir, charts)
+}
+
+// checkMonthToDate reads --month-to-date and --as-of; the budget check
+// judges the month of --as-of in --tz.
+func (a *app) checkMonthToDate(opts *checkOptions) error {
+	opts.monthToDate = a.v.GetBool("check.month_to_date")
+	asOf := a.v.GetString("check.as_of")
+	if !opts.monthToDate {
+		if asOf != "" {
+			return usageErrorf("--as-of needs --month-to-date")
+		}
+		return nil
+	}
+	if opts.baseline != "" || len(opts.current) > 0 {
+		return usageErrorf("--month-to-date judges the store against budgets.monthly: drop --baseline and --current")
+	}
+	if opts.format == render.FormatHTML {
+		return usageErrorf("--month-to-date writes table, json or markdown")
+	}
+	opts.asOf = time.Now().UTC()
+	if asOf == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, asOf)
+	if err != nil {
+		return usageErrorf("--as-of %q: want an RFC 3339 time such as 2025-11-20T12:00:00Z", asOf)
+	}
+	opts.asOf = t.UTC()
+	return nil
 }
 
 // checkExit turns a fail status into exit 1, once every output is written.

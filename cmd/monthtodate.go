@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/store"
 	"github.com/costctl/costctl/cmd/render"
+	"github.com/costctl/costctl/pricing"
 )
 
 // monthToDateReport is the JSON document of report --month-to-date: the
@@ -85,15 +87,25 @@ func (a *app) forecastMonth(ctx context.Context, opts reportOptions) (*analyze.M
 	}
 	defer st.Close()
 
-	_, history := analyze.MonthToDateWindow(opts.asOf, opts.loc)
-	cells, err := st.Cells(ctx, analyze.Query{Since: history.UTC(), Until: opts.asOf, Loc: opts.loc, By: []string{analyze.DimDay}})
-	if err != nil {
-		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
-	}
-	byValue, err := analyze.MonthToDateBy(cells, table, "", opts.asOf, opts.loc)
+	byValue, err := monthSpend(ctx, st, table, opts.asOf, opts.loc, "")
 	if err != nil {
 		return nil, err
 	}
 	m := byValue[""]
 	return &m, nil
+}
+
+// monthSpend forecasts asOf's month for each value of dim ("" for the
+// total, under the key "").
+func monthSpend(ctx context.Context, st *store.Store, table *pricing.Table, asOf time.Time, loc *time.Location, dim string) (map[string]analyze.MonthToDate, error) {
+	by := []string{analyze.DimDay}
+	if dim != "" {
+		by = append(by, dim)
+	}
+	_, history := analyze.MonthToDateWindow(asOf, loc)
+	cells, err := st.Cells(ctx, analyze.Query{Since: history.UTC(), Until: asOf, Loc: loc, By: by})
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
+	}
+	return analyze.MonthToDateBy(cells, table, dim, asOf, loc)
 }

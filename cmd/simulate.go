@@ -14,6 +14,7 @@ import (
 	"github.com/costctl/costctl/analyze/ingest"
 	"github.com/costctl/costctl/analyze/store"
 	"github.com/costctl/costctl/cmd/render"
+	"github.com/costctl/costctl/cmd/render/html"
 	"github.com/costctl/costctl/pricing"
 	"github.com/costctl/costctl/simulate"
 )
@@ -25,6 +26,7 @@ type simulateOptions struct {
 	since, until time.Time
 	loc          *time.Location
 	format       string
+	chartPNG     string
 	output       string
 	backtest     bool
 }
@@ -105,10 +107,11 @@ func newSimulateCmd(a *app) *cobra.Command {
 	f.String("since", "", "start of the window, inclusive (RFC 3339 or YYYY-MM-DD in --tz)")
 	f.String("until", "", "end of the window, exclusive (RFC 3339 or YYYY-MM-DD in --tz)")
 	f.String("tz", "UTC", "IANA time zone for day and hour buckets")
-	f.String("format", render.FormatTable, "output format: table, json, csv or markdown")
+	f.String("format", render.FormatTable, "output format: table, json, csv, markdown or html (one self-contained file with charts)")
+	f.String("chart-png", "", "also write the waterfall and group charts as PNG files into DIR")
 	f.StringP("output", "o", "", "write to FILE instead of standard output")
 	f.Bool("backtest", false, "compare the cache lever with the caching the logs show")
-	a.bindFlags(c, "simulate", "policy", "by", "since", "until", "tz", "format", "output", "backtest")
+	a.bindFlags(c, "simulate", "policy", "by", "since", "until", "tz", "format", "output", "backtest", "chart-png")
 	return c
 }
 
@@ -120,6 +123,7 @@ func (a *app) simulateOptions(args []string) (simulateOptions, error) {
 		format:     a.v.GetString("simulate.format"),
 		output:     a.v.GetString("simulate.output"),
 		backtest:   a.v.GetBool("simulate.backtest"),
+		chartPNG:   a.v.GetString("simulate.chart_png"),
 	}
 	if opts.policyFile == "" {
 		return opts, usageErrorf("simulate needs --policy FILE")
@@ -127,8 +131,8 @@ func (a *app) simulateOptions(args []string) (simulateOptions, error) {
 	if err := checkDims(opts.by); err != nil {
 		return opts, err
 	}
-	if !render.ValidFormat(opts.format) {
-		return opts, usageErrorf("--format %q: want table, json, csv or markdown", opts.format)
+	if !render.ValidFormat(opts.format) && opts.format != render.FormatHTML {
+		return opts, usageErrorf("--format %q: want table, json, csv, markdown or html", opts.format)
 	}
 
 	var err error
@@ -158,8 +162,15 @@ func (a *app) runSimulate(ctx context.Context, opts simulateOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := writeSimulationPNGs(opts.chartPNG, sim); err != nil {
+		return err
+	}
 	return a.writeDocument(opts.output, func(w io.Writer) error {
-		if err := render.Simulation(w, sim, opts.format); err != nil {
+		if opts.format == render.FormatHTML {
+			return html.Simulation(w, sim)
+		}
+		terminal := a.io.OutIsTerminal && opts.output == ""
+		if err := render.SimulationOnTerminal(w, sim, opts.format, terminal); err != nil {
 			return err
 		}
 		if opts.format == render.FormatTable || opts.format == render.FormatMarkdown {
@@ -167,6 +178,18 @@ func (a *app) runSimulate(ctx context.Context, opts simulateOptions) error {
 		}
 		return nil
 	})
+}
+
+// writeSimulationPNGs writes the simulation's charts into dir, if set.
+func writeSimulationPNGs(dir string, sim *simulate.Simulation) error {
+	if dir == "" {
+		return nil
+	}
+	charts, err := html.SimulationCharts(sim)
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("charts: %w", err))
+	}
+	return writeChartPNGs(dir, charts)
 }
 
 func loadPolicy(path string, table *pricing.Table) (*simulate.Policy, error) {

@@ -13,6 +13,12 @@ import (
 // show the waterfall, the groups, the per-request and 30-day figures and,
 // with --backtest, the backtest; CSV carries the waterfall for programs.
 func Simulation(w io.Writer, sim *simulate.Simulation, format string) error {
+	return SimulationOnTerminal(w, sim, format, false)
+}
+
+// SimulationOnTerminal is Simulation with a bar column in the waterfall
+// when a person reads the table on a terminal.
+func SimulationOnTerminal(w io.Writer, sim *simulate.Simulation, format string, terminal bool) error {
 	switch format {
 	case FormatJSON:
 		return JSON(w, sim)
@@ -24,7 +30,11 @@ func Simulation(w io.Writer, sim *simulate.Simulation, format string) error {
 	if format == FormatMarkdown {
 		write = writeMarkdown
 	}
-	grids := []grid{waterfallGrid(sim), simulationGroupGrid(sim), outlookGrid(sim)}
+	waterfall := waterfallGrid(sim)
+	if terminal && format == FormatTable {
+		waterfall = withWaterfallBars(waterfall, sim)
+	}
+	grids := []grid{waterfall, simulationGroupGrid(sim), outlookGrid(sim)}
 	if sim.Backtest != nil {
 		grids = append(grids, backtestGrid(sim.Backtest))
 	}
@@ -53,6 +63,24 @@ func waterfallGrid(sim *simulate.Simulation) grid {
 		prev = l.CumulativeCostUSD
 	}
 	g.footer = []string{"projected", USD(sim.Projected.CostUSD), "saves " + deltaUSD(sim.SavingsUSD), Pct(sim.SavingsPct)}
+	return g
+}
+
+// withWaterfallBars adds a column where the baseline and projected rows
+// are bars from zero and each lever's row floats from the cost before the
+// step to the cost after it, all on the baseline's scale.
+func withWaterfallBars(g grid, sim *simulate.Simulation) grid {
+	peak := sim.Baseline.CostUSD
+	g.header = append(g.header, "")
+	g.numeric = append(g.numeric, false)
+
+	g.rows[0] = append(g.rows[0], Bar(sim.Baseline.CostUSD, peak, BarWidth))
+	prev := sim.Baseline.CostUSD
+	for i, l := range sim.Levers {
+		g.rows[i+1] = append(g.rows[i+1], FloatingBar(prev, l.CumulativeCostUSD, peak, BarWidth))
+		prev = l.CumulativeCostUSD
+	}
+	g.footer = append(g.footer, Bar(sim.Projected.CostUSD, peak, BarWidth))
 	return g
 }
 
