@@ -43,6 +43,8 @@ func (g grid) options() []tablewriter.Option {
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithFooterAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		// Leading spaces are part of a floating waterfall bar.
+		tablewriter.WithTrimSpace(tw.Off),
 	}
 }
 
