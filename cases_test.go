@@ -31,8 +31,7 @@ type costCase struct {
 // unreadFormats are the case formats costctl does not ingest yet; their
 // cases are skipped with the reason, not passed.
 // TODO: read these formats and empty this list.
-var unreadFormats = map[string]bool{
-}
+var unreadFormats = map[string]bool{}
 
 // TestCostCases ingests every shared cost case through the command line
 // into a fresh store and compares the reported cost with the right answer.
