@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Verification is what Verify found. A store is sound when every field is
+// empty or zero.
+type Verification struct {
+	// Integrity holds the messages of SQLite's PRAGMA integrity_check
+	// other than "ok": damaged pages, records or indexes.
+	Integrity []string
+	// RollupMismatches counts rollup keys whose stored counters differ
+	// from the counters recomputed from the requests table, including
+	// keys missing on either side.
+	RollupMismatches int64
+	// DuplicateKeys counts requests rows that repeat another row's dedup
+	// key, which would count a request twice.
+	DuplicateKeys int64
+	// DanglingRefs counts dictionary ids, per "table.column", that have no
+	// dict row.
+	DanglingRefs map[string]int64
+	Requests     int64 // rows in the requests table
+	RollupRows   int64 // rows in the rollup table
+}
+
+// OK reports whether Verify found nothing wrong.
+func (v *Verification) OK() bool {
+	return len(v.Integrity) == 0 && v.RollupMismatches == 0 && v.DuplicateKeys == 0 && len(v.DanglingRefs) == 0
+}
+
+// Verify checks the store: SQLite's integrity check, the rollup against the
+// raw requests, dedup keys and dictionary references. It only reads. When
+// the integrity check fails, the other checks are skipped because their
+// queries would read damaged pages.
+func (s *Store) Verify(ctx context.Context) (*Verification, error) {
+	v := &Verification{DanglingRefs: map[string]int64{}}
+	if err := s.checkIntegrity(ctx, v); err != nil {
+		return nil, err
+	}
+	if len(v.Integrity) > 0 {
+		return v, nil
+	}
+
+	steps := []func(context.Context, *Verification) error{
+		s.countRows, s.checkRollup, s.checkDedupKeys, s.checkDictRefs,
+	}
+	for _, step := range steps {
+		if err := step(ctx, v); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (s *Store) checkIntegrity(ctx context.Context, v *Verification) error {
+	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return fmt.Errorf("verify: integrity check: %w", lockError(err))
+	}
+	defer rows.Close()
+
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			return fmt.Errorf("verify: integrity check: %w", err)
+		}
+		if msg != "ok" {
+			v.Integrity = append(v.Integrity, msg)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("verify: integrity check: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) countRows(ctx context.Context, v *Verification) error {
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM requests), (SELECT count(*) FROM rollup)`).
+		Scan(&v.Requests, &v.RollupRows)
+	if err != nil {
+		return fmt.Errorf("verify: count rows: %w", err)
+	}
+	return nil
+}
+
+// checkRollup compares the rollup with the rollup recomputed from the
+// requests table in both directions, and counts the distinct keys that
+// differ: a key with other counters shows up on both sides but counts once.
+func (s *Store) checkRollup(ctx context.Context, v *Verification) error {
+	keys := strings.Join(rollupKeyColumns(), ", ")
+	cols := strings.Join(append(rollupKeyColumns(), rollupValueColumns...), ", ")
+	recomputed := recomputedRollupSQL()
+	query := fmt.Sprintf(`SELECT count(*) FROM (SELECT %[1]s FROM (
+	SELECT * FROM (%[3]s EXCEPT SELECT %[2]s FROM rollup)
+	UNION ALL
+	SELECT * FROM (SELECT %[2]s FROM rollup EXCEPT %[3]s)) GROUP BY %[1]s)`, keys, cols, recomputed)
+	if err := s.db.QueryRowContext(ctx, query).Scan(&v.RollupMismatches); err != nil {
+		return fmt.Errorf("verify: compare rollup with requests: %w", err)
+	}
+	return nil
+}
+
+// recomputedRollupSQL selects the rollup rows the requests table implies, in
+// rollupKeyColumns then rollupValueColumns order. The bucket expression
+// rounds down for negative times as bucketOf does: SQLite's integer division
+// truncates toward zero.
+func recomputedRollupSQL() string {
+	bucket := fmt.Sprintf("(time_ms / %[1]d) - (time_ms %% %[1]d < 0)", bucketSeconds*1000)
+	dims := strings.Join(rollupDimColumns, ", ")
+
+	values := []string{"count(*)", fmt.Sprintf("sum(status = %d)", statusNoUsage)}
+	for _, c := range rollupValueColumns[vTokens:] {
+		values = append(values, "sum("+c+")")
+	}
+	return fmt.Sprintf("SELECT %s AS bucket, %s, %s FROM requests GROUP BY bucket, %s",
+		bucket, dims, strings.Join(values, ", "), dims)
+}
+
+func (s *Store) checkDedupKeys(ctx context.Context, v *Verification) error {
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) - count(DISTINCT dedup_key) FROM requests`).Scan(&v.DuplicateKeys)
+	if err != nil {
+		return fmt.Errorf("verify: check dedup keys: %w", err)
+	}
+	return nil
+}
+
+// checkDictRefs counts, per dictionary-encoded column of requests and
+// rollup, the ids missing from dict, in one scan of each table.
+func (s *Store) checkDictRefs(ctx context.Context, v *Verification) error {
+	rollupDict := make([]string, 0, len(rollupDimColumns))
+	for _, c := range rollupDimColumns {
+		if c != "context_band" { // an integer, not a dictionary id
+			rollupDict = append(rollupDict, c)
+		}
+	}
+	if err := s.countDangling(ctx, "requests", dictColumns[:], v); err != nil {
+		return err
+	}
+	return s.countDangling(ctx, "rollup", rollupDict, v)
+}
+
+func (s *Store) countDangling(ctx context.Context, table string, cols []string, v *Verification) error {
+	sums := make([]string, len(cols))
+	for i, c := range cols {
+		sums[i] = fmt.Sprintf("coalesce(sum(%s NOT IN (SELECT id FROM dict)), 0)", c)
+	}
+	query := "SELECT " + strings.Join(sums, ", ") + " FROM " + table
+
+	counts := make([]int64, len(cols))
+	dest := make([]any, len(cols))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := s.db.QueryRowContext(ctx, query).Scan(dest...); err != nil {
+		return fmt.Errorf("verify: check dictionary references of %s: %w", table, err)
+	}
+	for i, n := range counts {
+		if n > 0 {
+			v.DanglingRefs[table+"."+cols[i]] = n
+		}
+	}
+	return nil
+}
+
+// RebuildRollup replaces the rollup with the one recomputed from the
+// requests table, in one write transaction, so a reader sees either the old
+// rollup or the new one. It returns the number of rollup rows written.
+func (s *Store) RebuildRollup(ctx context.Context) (int64, error) {
+	if s.readOnly {
+		return 0, fmt.Errorf("rebuild rollup: store is open read-only")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("rebuild rollup: %w", lockError(err))
+	}
+	defer tx.Rollback()
+
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup`); err != nil {
+		return 0, fmt.Errorf("rebuild rollup: delete: %w", err)
+	}
+	cols := strings.Join(append(rollupKeyColumns(), rollupValueColumns...), ", ")
+	res, err := tx.ExecContext(ctx, "INSERT INTO rollup ("+cols+") "+recomputedRollupSQL())
+	if err != nil {
+		return 0, fmt.Errorf("rebuild rollup: insert: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("rebuild rollup: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("rebuild rollup: commit: %w", lockError(err))
+	}
+	return n, nil
+}
