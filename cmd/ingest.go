@@ -23,6 +23,7 @@ type ingestOptions struct {
 	// fieldMap is the dimensions: config section with the --map flags
 	// laid over it.
 	fieldMap map[string]string
+	hashKey  []byte // set by --hash-ids
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -54,7 +55,8 @@ A path not found in a file's first records is reported on stderr.`,
 	f.Bool("list-formats", false, "list the input formats and exit")
 	f.String("format", render.FormatTable, "summary format: table (text) or json")
 	f.StringArray("map", nil, "set dimension DIM from PATH in each raw record, as DIM=PATH (repeatable)")
-	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats", "format", "map")
+	f.Bool("hash-ids", false, "store user and customer ids as HMAC-SHA256 pseudonyms keyed with COSTCTL_HASH_KEY or the config's hash_key")
+	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats", "format", "map", "hash-ids")
 	return c
 }
 
@@ -82,6 +84,9 @@ func (a *app) ingestOptions(args []string) (ingestOptions, error) {
 		return opts, err
 	}
 	opts.fieldMap = fieldMap
+	if opts.hashKey, err = a.hashKey(); err != nil {
+		return opts, err
+	}
 	if !opts.listFormats && len(opts.paths) == 0 {
 		return opts, usageErrorf("ingest needs at least one FILE, DIR or - (standard input)")
 	}
@@ -105,7 +110,7 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 	bar := newProgress(a.io, "ingesting", false)
 	sum, err := ingest.Run(ctx, st, table, a.inputs(opts.paths), ingest.Options{
 		Format: opts.inputFormat, AssumeTime: opts.assumeTime, Strict: opts.strict, Map: opts.fieldMap,
-		Progress: func(c ingest.Counts) { bar.set(c.Requests) },
+		Progress: func(c ingest.Counts) { bar.set(c.Requests) }, HashKey: opts.hashKey,
 	})
 	bar.stop()
 	if err != nil {
@@ -178,4 +183,21 @@ func (a *app) writeMapWarnings(sum *ingest.Summary) {
 			fmt.Fprintf(a.io.Err, "warning: %s\n", w)
 		}
 	}
+}
+
+// hashKey returns the key for --hash-ids from COSTCTL_HASH_KEY or the
+// config's hash_key, nil without --hash-ids. It rejects --hash-ids without a
+// usable key rather than store raw ids the user asked to hide.
+func (a *app) hashKey() ([]byte, error) {
+	if !a.v.GetBool("ingest.hash_ids") {
+		return nil, nil
+	}
+	key := a.v.GetString("hash_key")
+	if key == "" {
+		return nil, usageErrorf("--hash-ids needs a key: set COSTCTL_HASH_KEY or hash_key in the config file, for example to the output of openssl rand -hex 32")
+	}
+	if len(key) < ingest.MinHashKeyBytes {
+		return nil, usageErrorf("--hash-ids: the hash key is %d bytes: use at least %d, for example the output of openssl rand -hex 32", len(key), ingest.MinHashKeyBytes)
+	}
+	return []byte(key), nil
 }

@@ -25,6 +25,9 @@ type Options struct {
 	Map map[string]string
 	// Progress, when set, is called now and then with the running counts.
 	Progress func(Counts)
+	// HashKey, when set, stores user and customer ids as HMAC-SHA256
+	// pseudonyms keyed with it (see hashids.go).
+	HashKey []byte
 }
 
 // Counts are the running totals of an ingest.
@@ -42,6 +45,10 @@ func Run(ctx context.Context, st *store.Store, table *pricing.Table, inputs []In
 	}
 	sink := newSink(w, analyze.Pricer{Table: table}, opts)
 	sink.store = st
+	if sink.hasher, err = newIDHasher(opts.HashKey); err != nil {
+		_, _ = w.Close()
+		return nil, err
+	}
 
 	for _, in := range inputs {
 		if err := sink.readInput(ctx, in, opts); err != nil {

@@ -14,6 +14,7 @@ type sink struct {
 	w        *store.Writer
 	store    *store.Store // for billing exports, which bypass the writer
 	pricer   analyze.Pricer
+	hasher   *idHasher // nil keeps ids as logged
 	progress func(Counts)
 	counts   Counts
 	summary  *Summary
@@ -25,6 +26,7 @@ func newSink(w *store.Writer, p analyze.Pricer, opts Options) *sink {
 
 // Request implements logs.Sink.
 func (s *sink) Request(r *analyze.Request) error {
+	s.hasher.apply(r)
 	billed := r.Total() > 0 || r.WebSearches > 0
 	if !s.pricer.Price(r) && billed {
 		s.summary.noteUnpriced(r)
