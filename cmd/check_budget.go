@@ -116,7 +116,7 @@ func (a *app) budgetCheck(ctx context.Context, budgets analyze.MonthlyBudgets, a
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.openStore(ctx, true)
+	st, err := a.openBackend(ctx, true)
 	if err != nil {
 		return nil, err
 	}

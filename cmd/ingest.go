@@ -101,7 +101,7 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore(ctx, false)
+	st, err := a.openBackend(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (a *app) forecastMonth(ctx context.Context, opts reportOptions) (*analyze.M
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.openStore(ctx, true)
+	st, err := a.openBackend(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (a *app) forecastMonth(ctx context.Context, opts reportOptions) (*analyze.M
 
 // monthSpend forecasts asOf's month for each value of dim ("" for the
 // total, under the key "").
-func monthSpend(ctx context.Context, st *store.Store, table *pricing.Table, asOf time.Time, loc *time.Location, dim string) (map[string]analyze.MonthToDate, error) {
+func monthSpend(ctx context.Context, st store.Backend, table *pricing.Table, asOf time.Time, loc *time.Location, dim string) (map[string]analyze.MonthToDate, error) {
 	by := []string{analyze.DimDay}
 	if dim != "" {
 		by = append(by, dim)

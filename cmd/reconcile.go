@@ -104,7 +104,7 @@ func (a *app) buildReconciliation(ctx context.Context, opts reconcileOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.openStore(ctx, true)
+	st, err := a.openBackend(ctx, true)
 	if err != nil {
 		return nil, err
 	}

@@ -144,7 +144,7 @@ func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Rep
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.openStore(ctx, true)
+	st, err := a.openBackend(ctx, true)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ about older table versions.`,
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(c.Context(), false)
+			st, err := a.openBackend(c.Context(), false)
 			if err != nil {
 				return err
 			}

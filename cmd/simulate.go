@@ -204,7 +204,7 @@ func loadPolicy(path string, table *pricing.Table) (*simulate.Policy, error) {
 	return p, nil
 }
 
-func runSimulation(ctx context.Context, st *store.Store, table *pricing.Table, p *simulate.Policy, opts simulateOptions) (*simulate.Simulation, error) {
+func runSimulation(ctx context.Context, st store.Backend, table *pricing.Table, p *simulate.Policy, opts simulateOptions) (*simulate.Simulation, error) {
 	q := analyze.Query{Since: opts.since, Until: opts.until}
 	scan := func(fn func(*analyze.Request) error) error { return st.Scan(ctx, q, fn) }
 	sim, err := simulate.Run(scan, p, table, simulate.Options{
@@ -219,9 +219,9 @@ func runSimulation(ctx context.Context, st *store.Store, table *pricing.Table, p
 
 // simulationStore opens --db, or ingests the given logs into a temporary
 // store that cleanup removes.
-func (a *app) simulationStore(ctx context.Context, table *pricing.Table, paths []string) (*store.Store, func(), error) {
+func (a *app) simulationStore(ctx context.Context, table *pricing.Table, paths []string) (store.Backend, func(), error) {
 	if len(paths) == 0 {
-		st, err := a.openStore(ctx, true)
+		st, err := a.openBackend(ctx, true)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -5,15 +5,54 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/analyze/store/clickhouse"
 	"github.com/costctl/costctl/pricing"
 )
 
-// openStore opens the store named by --db. Failures are runtime errors
-// (exit 4): a locked store, one from a newer costctl, an unwritable path.
+// Environment variables with the ClickHouse credentials, kept out of --db so
+// that they never appear in a process list, a config file or a message.
+const (
+	envClickHouseUser     = "COSTCTL_CLICKHOUSE_USER"
+	envClickHousePassword = "COSTCTL_CLICKHOUSE_PASSWORD"
+)
+
+// openBackend opens the store named by --db: clickhouse://HOST:PORT/DATABASE
+// selects ClickHouse, sqlite://FILE or a plain path selects SQLite.
+func (a *app) openBackend(ctx context.Context, readOnly bool) (store.Backend, error) {
+	return a.openBackendAt(ctx, a.v.GetString("db"), readOnly)
+}
+
+func (a *app) openBackendAt(ctx context.Context, db string, readOnly bool) (store.Backend, error) {
+	if !clickhouse.IsURL(db) {
+		return openSQLite(ctx, sqlitePath(db), readOnly)
+	}
+	st, err := clickhouse.Open(ctx, db, clickhouse.Options{
+		User:     os.Getenv(envClickHouseUser),
+		Password: os.Getenv(envClickHousePassword),
+		ReadOnly: readOnly,
+	})
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w", clickhouse.Redact(db), err))
+	}
+	return st, nil
+}
+
+// openStore opens the SQLite store named by --db, for the commands that
+// only SQLite supports.
 func (a *app) openStore(ctx context.Context, readOnly bool) (*store.Store, error) {
-	path := a.v.GetString("db")
+	db := a.v.GetString("db")
+	if clickhouse.IsURL(db) {
+		return nil, usageErrorf("store %s: this command supports only SQLite stores", clickhouse.Redact(db))
+	}
+	return openSQLite(ctx, sqlitePath(db), readOnly)
+}
+
+// openSQLite opens a SQLite store. Failures are runtime errors (exit 4): a
+// locked store, one from a newer costctl, an unwritable path.
+func openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, error) {
 	if readOnly {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, usageErrorf("store %s does not exist: run costctl ingest first, or pass --db", path)
@@ -24,6 +63,11 @@ func (a *app) openStore(ctx context.Context, readOnly bool) (*store.Store, error
 		return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w", path, err))
 	}
 	return st, nil
+}
+
+// sqlitePath strips the optional sqlite:// scheme.
+func sqlitePath(db string) string {
+	return strings.TrimPrefix(db, "sqlite://")
 }
 
 // priceTable is the table every command prices with; see activeTable.

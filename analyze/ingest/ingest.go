@@ -38,8 +38,8 @@ type Counts struct {
 // Run reads every input into st. Inputs that cannot be read at all (not a
 // log, unreadable) are recorded in the summary and the run goes on, so
 // that one bad file never costs the good ones.
-func Run(ctx context.Context, st *store.Store, table *pricing.Table, inputs []Input, opts Options) (*Summary, error) {
-	w, err := st.NewWriter(ctx, table.Version())
+func Run(ctx context.Context, st store.Backend, table *pricing.Table, inputs []Input, opts Options) (*Summary, error) {
+	w, err := st.OpenWriter(ctx, table.Version())
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,8 @@ const progressEvery = 4096
 
 // sink prices each parsed request and hands it to the store writer.
 type sink struct {
-	w        *store.Writer
-	store    *store.Store // for billing exports, which bypass the writer
+	w        store.RequestWriter
+	store    store.Backend // for billing exports, which bypass the writer
 	pricer   analyze.Pricer
 	hasher   *idHasher // nil keeps ids as logged
 	progress func(Counts)
@@ -20,7 +20,7 @@ type sink struct {
 	summary  *Summary
 }
 
-func newSink(w *store.Writer, p analyze.Pricer, opts Options) *sink {
+func newSink(w store.RequestWriter, p analyze.Pricer, opts Options) *sink {
 	return &sink{w: w, pricer: p, progress: opts.Progress, summary: newSummary()}
 }
 

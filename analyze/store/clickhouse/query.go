@@ -1,0 +1,239 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/pricing"
+)
+
+// completeFirst orders the copies of one request most complete first, as
+// analyze.MoreComplete does: highest output, then highest total, then
+// smallest (source, line) compared bytewise, and a repriced copy (higher
+// revision) before the copy it reprices.
+const completeFirst = "dedup_key, output DESC, total DESC, source, line, revision DESC"
+
+// dedupSQL selects cols from the most complete copy of each request in the
+// window [since, until). The window is applied after choosing the copy,
+// because copies of one request may carry different times: the inner
+// filter only narrows the keys to those with a copy in the window.
+func dedupSQL(cols []string, since, until time.Time) string {
+	window := windowSQL(since, until)
+	inner := "1"
+	if window != "1" {
+		inner = "dedup_key IN (SELECT dedup_key FROM requests WHERE " + window + ")"
+	}
+	return fmt.Sprintf("SELECT %s FROM (SELECT %s FROM requests WHERE %s ORDER BY %s LIMIT 1 BY dedup_key) WHERE %s",
+		strings.Join(cols, ", "), strings.Join(withOrderColumns(cols), ", "), inner, completeFirst, window)
+}
+
+// withOrderColumns adds the columns completeFirst and windowSQL need.
+func withOrderColumns(cols []string) []string {
+	out := append([]string{}, cols...)
+	for _, c := range []string{"dedup_key", "output", "total", "source", "line", "revision", "time_ms"} {
+		if !contains(out, c) && !contains(out, "`"+c+"`") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// windowSQL limits time_ms to [since, until). Stored times are whole
+// milliseconds, so a bound with a fraction of a millisecond rounds up.
+func windowSQL(since, until time.Time) string {
+	var conds []string
+	if !since.IsZero() {
+		conds = append(conds, "time_ms >= "+strconv.FormatInt(ceilMilli(since), 10))
+	}
+	if !until.IsZero() {
+		conds = append(conds, "time_ms < "+strconv.FormatInt(ceilMilli(until), 10))
+	}
+	if len(conds) == 0 {
+		return "1"
+	}
+	return strings.Join(conds, " AND ")
+}
+
+func ceilMilli(t time.Time) int64 {
+	ms := t.UnixMilli()
+	if t.Sub(time.UnixMilli(ms)) > 0 {
+		ms++
+	}
+	return ms
+}
+
+// bucketSQL is the 15-minute bucket number of time_ms, by floor division
+// also before 1970: the integer form of toStartOfFifteenMinutes, which
+// works on whole seconds and cannot go below 1970.
+const bucketSQL = "intDiv(time_ms - (((time_ms % 900000) + 900000) % 900000), 900000)"
+
+// sumColumns are the token sums of a cell, in pricing.Class order, then
+// reasoning and web searches.
+var sumColumns = func() []string {
+	var cols []string
+	for c := pricing.Class(0); c < pricing.NumClasses; c++ {
+		cols = append(cols, c.String())
+	}
+	return append(cols, "reasoning", "web_searches")
+}()
+
+// Cells groups the requests in q's window by q.By and the price fields on
+// the server, by 15-minute bucket when a time dimension or a split asks
+// for it, and labels and merges buckets in q.Loc as the SQLite store does.
+func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, error) {
+	columns, bucket, err := store.CellColumns(q)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.cellGroups(ctx, q, columns, bucket)
+	if err != nil {
+		return nil, err
+	}
+	return store.AssembleCells(q, groups)
+}
+
+func (s *Store) cellGroups(ctx context.Context, q analyze.Query, columns []string, bucket bool) ([]store.CellGroup, error) {
+	r, err := s.c.query(ctx, cellSQL(q, columns, bucket))
+	if err != nil {
+		return nil, fmt.Errorf("query cells: %w", err)
+	}
+	defer r.close()
+
+	var out []store.CellGroup
+	for r.next() {
+		g, err := cellGroup(r.fields, columns, bucket)
+		if err != nil {
+			return nil, fmt.Errorf("query cells: %w", err)
+		}
+		out = append(out, g)
+	}
+	if err := r.close(); err != nil {
+		return nil, fmt.Errorf("query cells: %w", err)
+	}
+	return out, nil
+}
+
+func cellSQL(q analyze.Query, columns []string, bucket bool) string {
+	group := quoted(columns)
+	inner := append(append([]string{}, group...), "time_ms", "status")
+	inner = append(inner, quoted(sumColumns)...)
+	if bucket {
+		group = append(group, bucketSQL+" AS bucket_group")
+	}
+
+	sel := append([]string{}, group...)
+	sel = append(sel, "count()", "countIf(status = 'no_usage')")
+	for _, c := range sumColumns {
+		sel = append(sel, "sum(`"+c+"`)")
+	}
+	keys := quoted(columns)
+	if bucket {
+		keys = append(keys, "bucket_group")
+	}
+	return fmt.Sprintf("SELECT %s FROM (%s) GROUP BY %s",
+		strings.Join(sel, ", "), dedupSQL(inner, q.Since, q.Until), strings.Join(keys, ", "))
+}
+
+func cellGroup(fields []string, columns []string, bucket bool) (store.CellGroup, error) {
+	f := &fieldReader{fields: fields}
+	g := store.CellGroup{Values: map[string]string{}}
+	for _, c := range columns {
+		if c == "context_band" {
+			g.Band = int(f.int())
+			continue
+		}
+		g.Values[c] = f.text()
+	}
+	if bucket {
+		g.Bucket = f.int()
+	}
+	g.Requests, g.NoUsage = f.int(), f.int()
+	for i := range g.Usage.Tokens {
+		g.Usage.Tokens[i] = f.int()
+	}
+	g.Usage.Reasoning, g.Usage.WebSearches = f.int(), f.int()
+	return g, f.err
+}
+
+// Bounds returns the times of the first and last stored request and the
+// number of stored requests; zero times for an empty store.
+func (s *Store) Bounds(ctx context.Context) (first, last time.Time, requests int64, err error) {
+	r, err := s.c.query(ctx, "SELECT min(time_ms), max(time_ms), count() FROM ("+dedupSQL([]string{"time_ms"}, time.Time{}, time.Time{})+")")
+	if err != nil {
+		return time.Time{}, time.Time{}, 0, fmt.Errorf("read store bounds: %w", err)
+	}
+	defer r.close()
+
+	if !r.next() {
+		return time.Time{}, time.Time{}, 0, fmt.Errorf("read store bounds: %w", r.close())
+	}
+	f := &fieldReader{fields: r.fields}
+	lo, hi, n := f.int(), f.int(), f.int()
+	if f.err != nil || n == 0 {
+		return time.Time{}, time.Time{}, 0, f.err
+	}
+	return time.UnixMilli(lo).UTC(), time.UnixMilli(hi).UTC(), n, nil
+}
+
+// PriceTableVersions returns, sorted, the distinct non-empty price table
+// versions recorded with stored requests.
+func (s *Store) PriceTableVersions(ctx context.Context) ([]string, error) {
+	query := "SELECT DISTINCT price_table FROM (" + dedupSQL([]string{"price_table"}, time.Time{}, time.Time{}) +
+		") WHERE price_table != '' ORDER BY price_table"
+	r, err := s.c.query(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("read price table versions: %w", err)
+	}
+	defer r.close()
+
+	var out []string
+	for r.next() {
+		out = append(out, r.fields[0])
+	}
+	return out, r.close()
+}
+
+// Scan calls fn with every stored request in q's window [Since, Until), in
+// time order, ties broken by store.KeyHash of the dedup key as the SQLite
+// store breaks them by primary key. The server sorts; rows are decoded one
+// at a time and the *Request is reused between calls, so fn must copy what
+// it keeps. An error from fn stops the scan and is returned as is.
+func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request) error) error {
+	return s.scan(ctx, q, func(r *analyze.Request, _ string) error { return fn(r) })
+}
+
+// scan is Scan that also passes the version of the table that priced each
+// request.
+func (s *Store) scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request, string) error) error {
+	query := "SELECT " + strings.Join(selectColumns(), ", ") + " FROM (" +
+		dedupSQL(quoted(requestColumns()), q.Since, q.Until) + ") ORDER BY time_ms, id"
+	r, err := s.c.query(ctx, query)
+	if err != nil {
+		return fmt.Errorf("scan requests: %w", err)
+	}
+	defer r.close()
+
+	var req analyze.Request
+	for r.next() {
+		version, err := decodeRequest(r.fields, &req)
+		if err != nil {
+			return err
+		}
+		if err := fn(&req, version); err != nil {
+			return err
+		}
+	}
+	if err := r.close(); err != nil {
+		return fmt.Errorf("scan requests: %w", err)
+	}
+	return nil
+}
+
+func joinQuoted(cols []string) string {
+	return strings.Join(quoted(cols), ", ")
+}
