@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 DATA=${DATA:-/tmp/costctl-bench}
 RUNS=${RUNS:-3}
-JSONL_SIZES=${JSONL_SIZES:-"200000 1000000"}
-CC_SIZES=${CC_SIZES:-"100000 1000000"}
+JSONL_SIZES=${JSONL_SIZES-"200000 1000000"}
+CC_SIZES=${CC_SIZES-"100000 1000000"}
 OUT=${OUT:-$ROOT/BENCHMARKS.md}
 CCUSAGE=${CCUSAGE:-$(command -v ccusage || echo /tmp/ccusage/node_modules/.bin/ccusage)}
 BIN=${BIN:-$DATA/costctl}

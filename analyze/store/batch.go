@@ -22,6 +22,10 @@ type batch struct {
 
 	selectRow, selectDictID, insertDict, selectDictValue *sql.Stmt
 
+	// conn, when set, is the connection that runs tx; bulk inserts then
+	// bypass database/sql's argument conversion.
+	conn *sql.Conn
+
 	// slots is the batch's view of requests by id: a nil entry is an id known
 	// to be free.
 	slots  map[int64]*slot
@@ -123,9 +127,17 @@ func (b *batch) encode(r *analyze.Request, priceTable int64) (row, error) {
 	}
 	values := dictStrings(r, "")
 	for i, v := range values {
+		// Consecutive requests mostly repeat each column's value, so the
+		// previous value's id saves a map lookup.
+		last := &b.dict.last[i]
+		if v == last.value {
+			out.dict[i] = last.id
+			continue
+		}
 		if out.dict[i], err = b.dictID(v); err != nil {
 			return row{}, err
 		}
+		last.value, last.id = v, out.dict[i]
 	}
 	out.dict[dPriceTable] = priceTable
 	return out, nil
@@ -266,6 +278,12 @@ const maxDictCache = 1 << 17
 type dictCache struct {
 	ids    map[string]int64
 	values map[int64]string
+	last   [numDictColumns]dictEntry // the latest value of each column
+}
+
+type dictEntry struct {
+	value string
+	id    int64
 }
 
 func newDictCache() *dictCache {
@@ -277,6 +295,7 @@ func newDictCache() *dictCache {
 func (c *dictCache) reset() {
 	c.ids = map[string]int64{"": 0}
 	c.values = map[int64]string{0: ""}
+	c.last = [numDictColumns]dictEntry{}
 }
 
 func (c *dictCache) put(id int64, value string) {

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/costctl/costctl/pricing"
@@ -80,26 +82,65 @@ func (d *rollupDelta) add(r *row, sign int64) {
 	v[vWebSearches] += sign * r.ints[iWebSearches]
 }
 
-// apply writes the collected changes with multi-row upserts and then deletes
-// rows left with no requests.
+// apply writes the collected changes with multi-row upserts in primary-key
+// order, which keeps B-tree writes local, and then deletes rows left with no
+// requests.
 func (d *rollupDelta) apply(ctx context.Context, tx *sql.Tx) error {
 	keys := make([]rollupKey, 0, len(d.values))
 	for k := range d.values {
 		keys = append(keys, k)
 	}
+	slices.SortFunc(keys, compareRollupKeys)
 
-	const rowsPerUpsert = 64 // 64 × 28 parameters
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, rowsPerUpsert*rollupColumnCount)
 	for start := 0; start < len(keys); start += rowsPerUpsert {
 		part := keys[start:min(start+rowsPerUpsert, len(keys))]
-		var args []any
+		args = args[:0]
 		for _, k := range part {
-			args = append(append(args, k.args()...), d.values[k].args()...)
+			args = d.values[k].appendArgs(k.appendArgs(args))
 		}
-		if _, err := tx.ExecContext(ctx, rollupUpsertSQL(len(part)), args...); err != nil {
+		if err := execUpsert(ctx, tx, &full, len(part), args); err != nil {
 			return fmt.Errorf("update rollup: %w", err)
 		}
 	}
 	return d.deleteEmpty(ctx, tx)
+}
+
+// rowsPerUpsert is how many rollup rows one upsert writes: 256 rows × 28
+// columns stay below SQLite's default limit of 32,766 bound parameters.
+const rowsPerUpsert = 256
+
+var rollupColumnCount = 1 + len(rollupDimColumns) + len(rollupValueColumns)
+
+// execUpsert runs the upsert of n rows, preparing the full-size statement
+// once per transaction and keeping it in *full.
+func execUpsert(ctx context.Context, tx *sql.Tx, full **sql.Stmt, n int, args []any) error {
+	if n < rowsPerUpsert {
+		_, err := tx.ExecContext(ctx, rollupUpsertSQL(n), args...)
+		return err
+	}
+	if *full == nil {
+		stmt, err := tx.PrepareContext(ctx, rollupUpsertSQL(n))
+		if err != nil {
+			return err
+		}
+		*full = stmt
+	}
+	_, err := (*full).ExecContext(ctx, args...)
+	return err
+}
+
+func compareRollupKeys(a, b rollupKey) int {
+	if c := cmp.Compare(a.bucket, b.bucket); c != 0 {
+		return c
+	}
+	return slices.Compare(a.dims[:], b.dims[:])
 }
 
 // deleteEmpty removes the rows a replaced copy may have emptied, so that the
@@ -123,15 +164,18 @@ func (d *rollupDelta) deleteEmpty(ctx context.Context, tx *sql.Tx) error {
 }
 
 func (k rollupKey) args() []any {
-	a := []any{k.bucket}
+	return k.appendArgs(make([]any, 0, 1+len(k.dims)))
+}
+
+func (k rollupKey) appendArgs(a []any) []any {
+	a = append(a, k.bucket)
 	for _, d := range k.dims {
 		a = append(a, d)
 	}
 	return a
 }
 
-func (v *rollupValues) args() []any {
-	a := make([]any, 0, len(v))
+func (v *rollupValues) appendArgs(a []any) []any {
 	for _, n := range v {
 		a = append(a, n)
 	}

@@ -33,17 +33,31 @@ func (s *WriteStats) add(o WriteStats) {
 // Writer adds requests to a store in batches. A Writer is not safe for
 // concurrent use, but several writers, in one process or many, may write one
 // store at a time: each batch takes the write lock with BEGIN IMMEDIATE.
+//
+// A full batch is written by a background goroutine while the caller fills
+// the next one, so parsing and storing overlap. At most one batch is in
+// flight, and its error is returned by the next Add that flushes, or by
+// Close.
 type Writer struct {
 	s          *Store
 	ctx        context.Context
 	priceTable string
-	dict       *dictCache
+	dict       *dictCache // used only by the goroutine writing a batch
 
 	batch      []analyze.Request
+	spare      []analyze.Request // the previous batch's buffer, for reuse
 	batchStart time.Time
 	maxRows    int
 	stats      WriteStats
 	closed     bool
+	pending    chan batchResult // the batch in flight, nil when none
+}
+
+// batchResult is what a background batch write reports back.
+type batchResult struct {
+	stats WriteStats
+	err   error
+	rows  []analyze.Request
 }
 
 // NewWriter returns a writer that records priceTableVersion as the table that
@@ -62,8 +76,10 @@ func (s *Store) NewWriter(ctx context.Context, priceTableVersion string) (*Write
 	return w, nil
 }
 
-// Add buffers a copy of r and commits the batch when it is about a second old
-// or full. On error the batch in flight, r included, is not stored.
+// Add buffers a copy of r and hands the batch to the background writer when
+// it is about a second old or full. An error is that of the batch written
+// before; that batch is not stored, and neither is the one Add was about to
+// hand over, r included.
 func (w *Writer) Add(r *analyze.Request) error {
 	if w.closed {
 		return errors.New("add request: writer is closed")
@@ -81,35 +97,66 @@ func (w *Writer) Add(r *analyze.Request) error {
 	return nil
 }
 
-// Close commits the buffered requests and returns what the writer did.
+// Close commits the buffered requests, waits for the batch in flight and
+// returns what the writer did.
 func (w *Writer) Close() (WriteStats, error) {
 	if w.closed {
 		return w.stats, nil
 	}
 	w.closed = true
 	err := w.flush()
+	if waitErr := w.wait(); err == nil {
+		err = waitErr
+	}
 	return w.stats, err
 }
 
-// flush writes the batch in one transaction. Statistics and the dictionary
-// cache only take the batch's effects once it has committed.
+// flush waits for the batch in flight and starts writing the current one in
+// the background. Statistics and the dictionary cache only take a batch's
+// effects once it has committed.
 func (w *Writer) flush() error {
-	if len(w.batch) == 0 {
-		return nil
-	}
-	defer func() { w.batch = w.batch[:0] }()
-
-	stats, err := w.writeBatch()
-	if err != nil {
-		w.dict.reset()
+	err := w.wait()
+	if err != nil || len(w.batch) == 0 {
+		w.batch = w.batch[:0]
 		return err
 	}
-	w.stats.add(stats)
+
+	rows := w.batch
+	w.batch, w.spare = w.spare[:0], nil
+	done := make(chan batchResult, 1)
+	w.pending = done
+	go func() {
+		stats, err := w.writeBatch(rows)
+		done <- batchResult{stats: stats, err: err, rows: rows}
+	}()
 	return nil
 }
 
-func (w *Writer) writeBatch() (WriteStats, error) {
-	tx, err := w.s.db.BeginTx(w.ctx, nil)
+// wait waits for the batch in flight, if any, and takes in its result.
+func (w *Writer) wait() error {
+	if w.pending == nil {
+		return nil
+	}
+	res := <-w.pending
+	w.pending = nil
+	w.spare = res.rows[:0]
+	if res.err != nil {
+		w.dict.reset()
+		return res.err
+	}
+	w.stats.add(res.stats)
+	return nil
+}
+
+// writeBatch runs the batch's transaction on one dedicated connection, so
+// that the bulk inserts can use that connection's driver directly.
+func (w *Writer) writeBatch(rows []analyze.Request) (WriteStats, error) {
+	conn, err := w.s.db.Conn(w.ctx)
+	if err != nil {
+		return WriteStats{}, fmt.Errorf("write batch: %w", lockError(err))
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(w.ctx, nil)
 	if err != nil {
 		return WriteStats{}, fmt.Errorf("write batch: %w", lockError(err))
 	}
@@ -120,12 +167,13 @@ func (w *Writer) writeBatch() (WriteStats, error) {
 		return WriteStats{}, err
 	}
 	defer b.close()
+	b.conn = conn
 
 	priceTable, err := b.dictID(w.priceTable)
 	if err != nil {
 		return WriteStats{}, err
 	}
-	if err := b.run(w.batch, priceTable); err != nil {
+	if err := b.run(rows, priceTable); err != nil {
 		return WriteStats{}, err
 	}
 	if err := tx.Commit(); err != nil {
