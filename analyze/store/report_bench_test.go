@@ -1,0 +1,66 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/ingest"
+	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/pricing"
+)
+
+// BenchmarkCellsEndpointTierHour runs the store query behind
+// `report --by endpoint,tier,hour` over the store named by COSTCTL_BENCH_DB,
+// or else over a new store of 200,000 requests.
+func BenchmarkCellsEndpointTierHour(b *testing.B) {
+	st := benchStore(b)
+	q := analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimTier, analyze.DimHour}}
+	var cells int
+	for b.Loop() {
+		got, err := st.Cells(context.Background(), q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cells = len(got)
+	}
+	if cells == 0 {
+		b.Fatal("no cells")
+	}
+	b.ReportMetric(float64(cells), "cells")
+}
+
+func benchStore(b *testing.B) *store.Store {
+	path := os.Getenv("COSTCTL_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "report.db")
+		buildStore(b, path, 200_000)
+	}
+	st, err := store.Open(context.Background(), path, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
+func buildStore(b *testing.B, path string, n int) {
+	logs := filepath.Join(filepath.Dir(path), "requests.jsonl")
+	if err := os.WriteFile(logs, flatJSONL(n), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	table, err := pricing.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := ingest.Run(context.Background(), st, table, []ingest.Input{{Path: logs}}, ingest.Options{}); err != nil {
+		b.Fatal(err)
+	}
+}
