@@ -99,9 +99,9 @@ func dataSourceName(path string, opts Options) (string, error) {
 	params := url.Values{}
 	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
 	// Write-path settings, measured with BenchmarkIngestJSONL (BENCHMARKS.md).
-	// A 64 MiB page cache keeps the B-tree pages that random primary keys
-	// touch in memory; statement journals of multi-row statements stay in
-	// memory instead of a temporary file; a checkpoint every 64 MiB of WAL
+	// A 64 MiB page cache keeps in memory the B-tree pages that random
+	// primary keys touch. Statement journals of multi-row statements stay in
+	// memory instead of a temporary file. A checkpoint every 64 MiB of WAL
 	// writes each page once per several batches. In WAL mode, NORMAL keeps
 	// the file consistent after a crash, but a power loss can drop the last
 	// committed batches.

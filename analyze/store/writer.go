@@ -9,8 +9,9 @@ import (
 	"github.com/costctl/costctl/analyze"
 )
 
-// Batch limits: a batch is committed once it is this old or this large, so a
-// crash loses at most about a second of requests and the write lock is held
+// Batch limits: a batch is handed to the background writer once it is this
+// old or this large. A crash loses at most the batch being written and the
+// one being filled, about two seconds of requests, and the write lock is held
 // only while a batch is written.
 const (
 	maxBatchAge  = time.Second
