@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"modernc.org/sqlite"
 )
 
 // Verification is what Verify found. A store is sound when every field is
@@ -55,26 +58,52 @@ func (s *Store) Verify(ctx context.Context) (*Verification, error) {
 	return v, nil
 }
 
+// checkIntegrity runs PRAGMA integrity_check. SQLite may also fail the
+// pragma itself on a badly damaged file; that error is a finding too, so
+// verify can say how to repair it.
 func (s *Store) checkIntegrity(ctx context.Context, v *Verification) error {
-	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	messages, err := s.integrityMessages(ctx)
+	if isCorrupt(err) {
+		v.Integrity = append(messages, err.Error())
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("verify: integrity check: %w", lockError(err))
 	}
+	v.Integrity = messages
+	return nil
+}
+
+// integrityMessages returns the pragma's messages other than "ok".
+func (s *Store) integrityMessages(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 
+	var messages []string
 	for rows.Next() {
 		var msg string
 		if err := rows.Scan(&msg); err != nil {
-			return fmt.Errorf("verify: integrity check: %w", err)
+			return messages, err
 		}
 		if msg != "ok" {
-			v.Integrity = append(v.Integrity, msg)
+			messages = append(messages, msg)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("verify: integrity check: %w", err)
+	return messages, rows.Err()
+}
+
+// isCorrupt reports whether err is SQLite's SQLITE_CORRUPT or SQLITE_NOTADB.
+func isCorrupt(err error) bool {
+	const sqliteCorrupt, sqliteNotADB = 11, 26
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
 	}
-	return nil
+	code := e.Code() & 0xff
+	return code == sqliteCorrupt || code == sqliteNotADB
 }
 
 func (s *Store) countRows(ctx context.Context, v *Verification) error {
