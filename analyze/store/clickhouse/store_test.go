@@ -35,7 +35,8 @@ func embeddedTable(t *testing.T) *pricing.Table {
 func openPair(t *testing.T) (*store.Store, *clickhouse.Store) {
 	t.Helper()
 	ctx := context.Background()
-	ch, err := clickhouse.Open(ctx, chtest.Database(t), clickhouse.Options{})
+	db := chtest.Database(t)
+	ch, err := clickhouse.Open(ctx, db, clickhouse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,18 @@ func openPair(t *testing.T) (*store.Store, *clickhouse.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lite.Close() })
+	addresses[ch] = db
 	return lite, ch
+}
+
+// addresses maps the stores openPair opened to their address, for optimize.
+var addresses = map[*clickhouse.Store]string{}
+
+// optimize merges every part of the requests table, as the server would
+// eventually do by itself.
+func optimize(t *testing.T, ch *clickhouse.Store) {
+	t.Helper()
+	chtest.Exec(t, addresses[ch], "OPTIMIZE TABLE requests FINAL")
 }
 
 // ingestBoth reads the same inputs into both stores.

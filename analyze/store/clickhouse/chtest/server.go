@@ -128,7 +128,11 @@ func waitReady(addr string, timeout time.Duration) error {
 
 // exec1 runs one statement with the credentials from the environment.
 func exec1(addr, query string) error {
-	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/", strings.NewReader(query))
+	target := "http://" + addr
+	if !strings.Contains(addr, "/") {
+		target += "/"
+	}
+	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(query))
 	if err != nil {
 		return err
 	}
@@ -174,4 +178,15 @@ func writeConfig(dir string, httpPort, tcpPort int) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "users.xml"), []byte(users), 0o600)
+}
+
+// Exec runs one statement in the database at db, a clickhouse:// address
+// from Database.
+func Exec(t testing.TB, db, query string) {
+	t.Helper()
+	rest := strings.TrimPrefix(db, "clickhouse://")
+	addr, name, _ := strings.Cut(rest, "/")
+	if err := exec1(addr+"/?database="+name, query); err != nil {
+		t.Fatal(err)
+	}
 }
