@@ -114,7 +114,7 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 	})
 	bar.stop()
 	if err != nil {
-		return withCode(ExitRuntime, fmt.Errorf("ingest: %w", err))
+		return withCode(ExitRuntime, fmt.Errorf("ingest into store %s: %w", a.v.GetString("db"), err))
 	}
 	a.writeMapWarnings(sum)
 	if err := a.writeIngestSummary(sum, opts.output); err != nil {
