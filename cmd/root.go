@@ -51,7 +51,7 @@ func newRootCmd(streams *IO) *cobra.Command {
 	})
 
 	a.declareGlobalFlags(root)
-	root.AddCommand(newIngestCmd(a), newReportCmd(a), newPricesCmd(a), newRepriceCmd(a), newCheckCmd(a), newSimulateCmd(a), newReconcileCmd(a), newVerifyCmd(a))
+	root.AddCommand(newIngestCmd(a), newReportCmd(a), newPricesCmd(a), newRepriceCmd(a), newCheckCmd(a), newSimulateCmd(a), newReconcileCmd(a), newVerifyCmd(a), newMigrateCmd(a))
 	addExitCodes(root)
 	return root
 }

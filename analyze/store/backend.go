@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/costctl/costctl/analyze"
@@ -28,6 +30,10 @@ type Backend interface {
 	// Scan calls fn with each request of q's window in time order. The
 	// *Request is reused between calls.
 	Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request) error) error
+	// ScanPriced is Scan that also passes the version of the price table
+	// that priced each request and restores its ID or RecordHash, so that
+	// r.DedupKey() returns the stored key: what copying a store needs.
+	ScanPriced(ctx context.Context, q analyze.Query, fn func(r *analyze.Request, priceTable string) error) error
 	// Reprice resolves every stored request again with p.
 	Reprice(ctx context.Context, p analyze.Pricer, version string) (RepriceStats, error)
 	// WriteBilling stores the lines of one billing export, keeping the most
@@ -128,4 +134,55 @@ func groupOf(p *plan, g *CellGroup, names map[int64]string) group {
 	copy(out.values[vTokens:vReasoning], u.Tokens[:])
 	out.values[vReasoning], out.values[vWebSearches] = u.Reasoning, u.WebSearches
 	return out
+}
+
+// ScanPriced is Scan that also passes the version of the price table that
+// priced each request.
+func (s *Store) ScanPriced(ctx context.Context, q analyze.Query, fn func(r *analyze.Request, priceTable string) error) error {
+	dict, err := s.readWholeDict(ctx)
+	if err != nil {
+		return err
+	}
+	query, args := scanSQL(q)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("scan requests: %w", err)
+	}
+	defer rows.Close()
+
+	var r row
+	var req analyze.Request
+	fields := r.fields()
+	for rows.Next() {
+		if err := rows.Scan(fields...); err != nil {
+			return fmt.Errorf("scan requests: %w", err)
+		}
+		if err := decodeRow(&r, dict, &req); err != nil {
+			return err
+		}
+		if err := RestoreKey(&req, r.key); err != nil {
+			return err
+		}
+		if err := fn(&req, dict[r.dict[dPriceTable]]); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// RestoreKey sets r.ID or r.RecordHash from the stored dedup key, which
+// analyze.Request.DedupKey builds from (provider, id) or from (format,
+// record hash, source, line).
+func RestoreKey(r *analyze.Request, key string) error {
+	parts := strings.Split(key, "\x00")
+	switch len(parts) {
+	case 2:
+		r.ID = parts[1]
+	case 4:
+		r.RecordHash = parts[1]
+	}
+	if r.DedupKey() != key {
+		return fmt.Errorf("scan requests: stored dedup key %q does not match the request's fields", key)
+	}
+	return nil
 }

@@ -204,12 +204,16 @@ func (s *Store) PriceTableVersions(ctx context.Context) ([]string, error) {
 // at a time and the *Request is reused between calls, so fn must copy what
 // it keeps. An error from fn stops the scan and is returned as is.
 func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request) error) error {
-	return s.scan(ctx, q, func(r *analyze.Request, _ string) error { return fn(r) })
+	// The SQLite store's Scan leaves the key's parts out; so does this one.
+	return s.ScanPriced(ctx, q, func(r *analyze.Request, _ string) error {
+		r.ID, r.RecordHash = "", ""
+		return fn(r)
+	})
 }
 
-// scan is Scan that also passes the version of the table that priced each
-// request.
-func (s *Store) scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request, string) error) error {
+// ScanPriced is Scan that also passes the version of the table that priced
+// each request.
+func (s *Store) ScanPriced(ctx context.Context, q analyze.Query, fn func(*analyze.Request, string) error) error {
 	query := "SELECT " + strings.Join(selectColumns(), ", ") + " FROM (" +
 		dedupSQL(quoted(requestColumns()), q.Since, q.Until) + ") ORDER BY time_ms, id"
 	r, err := s.c.query(ctx, query)

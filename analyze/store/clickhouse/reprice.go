@@ -26,7 +26,7 @@ func (s *Store) Reprice(ctx context.Context, p analyze.Pricer, version string) (
 	var buf bytes.Buffer
 	n := 0
 
-	err := s.scan(ctx, analyze.Query{}, func(r *analyze.Request, stored string) error {
+	err := s.ScanPriced(ctx, analyze.Query{}, func(r *analyze.Request, stored string) error {
 		changed := repriceOne(r, p, stored, version, &stats)
 		if !changed {
 			return nil

@@ -94,13 +94,13 @@ func quoted(cols []string) []string {
 	return out
 }
 
-// decodeRequest fills req from a row of selectColumns and returns the
-// version of the table that priced it. The dedup key is not split back into
-// its parts, as in the SQLite store.
+// decodeRequest fills req from a row of selectColumns, ID or RecordHash
+// restored from the dedup key, and returns the version of the table that
+// priced it.
 func decodeRequest(fields []string, req *analyze.Request) (string, error) {
 	f := &fieldReader{fields: fields}
 	f.int() // id
-	f.text()
+	key := f.text()
 	timeMS := f.int()
 	var s [20]string
 	for i := range stringColumns {
@@ -130,5 +130,5 @@ func decodeRequest(fields []string, req *analyze.Request) (string, error) {
 	}
 	copy(req.Tokens[:], n[7:7+int(pricing.NumClasses)])
 	req.Reasoning, req.WebSearches = n[7+int(pricing.NumClasses)], n[8+int(pricing.NumClasses)]
-	return s[18], nil
+	return s[18], store.RestoreKey(req, key)
 }

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/costctl/costctl/analyze/store"
 )
 
 // schemaVersion is the newest ClickHouse schema this build reads and writes.
@@ -111,3 +113,5 @@ func (s *Store) SchemaVersion() int {
 func (s *Store) Close() error {
 	return nil
 }
+
+var _ store.Backend = (*Store)(nil)
