@@ -7,7 +7,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -303,4 +305,63 @@ func TestHostileLongLineBytes(t *testing.T) {
 	if got := bucketsOf(sink.requests[0]); got.in != 7 || got.out != 5 {
 		t.Errorf("usage = %+v, want input 7 and output 5", got)
 	}
+}
+
+// TestHostileCountsAllFormats takes every line-oriented fixture, replaces
+// its first token count with a value beyond int64, a fraction and a
+// negative number, and expects that line rejected by every parser with the
+// field's path and the reason.
+func TestHostileCountsAllFormats(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "logs", "*", "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := regexp.MustCompile(`"(\w*[tT]oken\w*|\w*Count)"\s*:\s*([0-9]+)`)
+	values := map[string]string{"99999999999999999999": "out of range", "12.5": "fractional", "-3": "negative"}
+
+	tested := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc := count.FindSubmatchIndex(data)
+		if loc == nil || strings.Contains(f, "invalid") {
+			continue // no token count, or already holds bad counts
+		}
+		field := string(data[loc[2]:loc[3]])
+		line := 1 + int64(bytes.Count(data[:loc[4]], []byte("\n")))
+		tested++
+		for value, reason := range values {
+			name := filepath.Base(filepath.Dir(f)) + "/" + filepath.Base(f) + " " + field + "=" + value
+			t.Run(name, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), filepath.Base(f))
+				writeFile(t, path, slices.Concat(data[:loc[4]], []byte(value), data[loc[5]:]))
+				sink, _, err := readHostile(t, path)
+				if err != nil {
+					t.Fatalf("read: %v", err)
+				}
+				expectRejectionOf(t, sink, line, field, reason)
+			})
+		}
+	}
+	if tested < 15 {
+		t.Errorf("tested %d fixtures, want at least 15: did testdata/logs move?", tested)
+	}
+}
+
+// expectRejectionOf wants a rejection of line whose field path ends in field
+// and whose reason contains reason.
+func expectRejectionOf(t *testing.T, sink *collectSink, line int64, field, reason string) {
+	t.Helper()
+	for _, rej := range sink.rejections {
+		if rej.Line != line {
+			continue
+		}
+		if !strings.HasSuffix(rej.Field, field) || !strings.Contains(rej.Reason, reason) {
+			t.Errorf("rejection %q, want field %s and a reason with %q", rej.Error(), field, reason)
+		}
+		return
+	}
+	t.Errorf("no rejection of line %d among %+v", line, sink.rejections)
 }
