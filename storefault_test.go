@@ -148,18 +148,55 @@ func TestNewerStoreRejected(t *testing.T) {
 	}
 }
 
-// setSchemaVersion edits the schema version of a closed store.
+// setSchemaVersion edits the schema version of a closed store and folds
+// the WAL into the file.
 func setSchemaVersion(t *testing.T, path, version string) {
+	t.Helper()
+	execSQL(t, path, `UPDATE meta SET value = '`+version+`' WHERE key = 'schema_version'`)
+	execSQL(t, path, `PRAGMA wal_checkpoint(TRUNCATE)`)
+}
+
+// TestVerifyRepairsRollup damages the rollup of a store behind costctl's
+// back: verify must exit 4 naming the problem and its repair, verify
+// --repair must rebuild the rollup, and reports must return to the totals
+// from before the damage.
+func TestVerifyRepairsRollup(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "requests.jsonl")
+	writeFlat(t, input, flatGen{count: 2000, seed: 3})
+	if res := runBinary(t, dir, nil, "--db", "r.db", "ingest", input); res.code != 0 {
+		t.Fatalf("ingest: exit %d: %s", res.code, res.stderr)
+	}
+	want := totalsOf(t, dir, "r.db")
+
+	execSQL(t, filepath.Join(dir, "r.db"), `UPDATE rollup SET output = output + 1000 WHERE bucket = (SELECT min(bucket) FROM rollup)`)
+	if got := totalsOf(t, dir, "r.db"); got == want {
+		t.Fatal("damaging the rollup did not change the report, so the test cannot see a repair")
+	}
+
+	res := runBinary(t, dir, nil, "--db", "r.db", "verify")
+	if res.code != 4 || !strings.Contains(res.stdout, "rollup:") || !strings.Contains(res.stdout, "costctl verify --repair") {
+		t.Errorf("verify of a damaged rollup: exit %d, stdout %q; want exit 4 naming the rollup and the repair", res.code, res.stdout)
+	}
+	res = runBinary(t, dir, nil, "--db", "r.db", "verify", "--repair")
+	if res.code != 0 || !strings.Contains(res.stdout, "repaired:") {
+		t.Errorf("verify --repair: exit %d, stdout %q, stderr %q; want exit 0 and a repair", res.code, res.stdout, res.stderr)
+	}
+	expectVerified(t, dir, "r.db", "after the repair")
+	if got := totalsOf(t, dir, "r.db"); got != want {
+		t.Errorf("totals after the repair = %+v, want %+v", got, want)
+	}
+}
+
+// execSQL runs one statement on a closed store.
+func execSQL(t *testing.T, path, query string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(`UPDATE meta SET value = ? WHERE key = 'schema_version'`, version); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		t.Fatal(err)
+	if _, err := db.Exec(query); err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
 }
