@@ -173,8 +173,12 @@ func envInt(t *testing.T, name string, def int) int {
 // again to completion and expects exactly the totals of a clean ingest: no
 // request lost, none counted twice.
 func TestCrashResume(t *testing.T) {
-	kills := envInt(t, "COSTCTL_CRASH_KILLS", 3)
-	lines := envInt(t, "COSTCTL_CRASH_LINES", 30000)
+	kills, lines := 3, 30000
+	if testing.Short() {
+		kills, lines = 1, 10000
+	}
+	kills = envInt(t, "COSTCTL_CRASH_KILLS", kills)
+	lines = envInt(t, "COSTCTL_CRASH_LINES", lines)
 	seed := envInt(t, "COSTCTL_CRASH_SEED", 1)
 	dir := t.TempDir()
 	input := filepath.Join(dir, "requests.jsonl")
