@@ -34,6 +34,9 @@ func (a *app) openBackendAt(ctx context.Context, db string, readOnly bool) (stor
 		Password: os.Getenv(envClickHousePassword),
 		ReadOnly: readOnly,
 	})
+	if readOnly && errors.Is(err, clickhouse.ErrNotExist) {
+		return nil, usageErrorf("store %s does not exist: run costctl ingest first, or pass --db", clickhouse.Redact(db))
+	}
 	if err != nil {
 		return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w", clickhouse.Redact(db), err))
 	}

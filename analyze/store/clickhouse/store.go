@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/costctl/costctl/analyze/store"
 )
@@ -29,6 +30,17 @@ type Options struct {
 	ReadOnly bool
 	// HTTPClient replaces http.DefaultClient.
 	HTTPClient *http.Client
+}
+
+// ErrNotExist is wrapped by Open's error for a read-only open of a
+// database or table that does not exist.
+var ErrNotExist = errors.New("database does not exist")
+
+// missing reports whether err is ClickHouse's error for an unknown
+// database (code 81) or table (code 60).
+func missing(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Code: 81,") || strings.Contains(msg, "Code: 60,")
 }
 
 // Store is an open ClickHouse store. Its methods are safe for concurrent
@@ -82,8 +94,11 @@ func (s *Store) create(ctx context.Context) error {
 // readVersion checks that the database holds a schema this build reads.
 func (s *Store) readVersion(ctx context.Context) error {
 	r, err := s.c.query(ctx, "SELECT max(toInt64(value)) FROM meta WHERE key = 'schema_version'")
+	if err != nil && missing(err) {
+		return fmt.Errorf("open store: %w", ErrNotExist)
+	}
 	if err != nil {
-		return fmt.Errorf("open store: %w: run costctl ingest first to create it", err)
+		return fmt.Errorf("open store: %w", err)
 	}
 	defer r.close()
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/costctl/costctl/analyze"
 	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/pricing"
 )
 
 // Batch limits. ClickHouse makes one data part per INSERT and merges them
@@ -22,10 +23,12 @@ const (
 // Writer inserts requests in batches. It is not safe for concurrent use,
 // but any number of writers may insert into one database at once.
 //
-// NOTE: copies of one request are merged within a batch only. A copy
-// already stored by an earlier batch or another writer is inserted beside
-// it and counted as Inserted; readers pick the most complete copy, so the
-// figures are exact but the Replaced and Kept counts are lower bounds.
+// NOTE: a batch is compared with the stored copies whose time falls in the
+// batch's time range only. A stored copy with another time, or one that a
+// concurrent writer inserts meanwhile, is not seen: the new copy is then
+// inserted beside it and counted as Inserted. Readers pick the most
+// complete copy, so reports stay exact, but Replaced and Kept are lower
+// bounds.
 type Writer struct {
 	s          *Store
 	ctx        context.Context
@@ -100,8 +103,15 @@ func (w *Writer) flush() error {
 		clear(w.keys)
 	}()
 
+	stored, err := w.s.storedCopies(w.ctx, w.batch)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	for i := range w.batch {
+		if !w.againstStored(&w.batch[i], stored) {
+			continue
+		}
 		if err := appendRow(&buf, &w.batch[i], w.priceTable, 0); err != nil {
 			return err
 		}
@@ -121,4 +131,75 @@ func (s *Store) insertRequests(ctx context.Context, rows *bytes.Buffer) error {
 		return fmt.Errorf("write batch: %w", err)
 	}
 	return nil
+}
+
+// againstStored counts r against the stored copy of its request, if any,
+// and reports whether r must be inserted.
+func (w *Writer) againstStored(r *analyze.Request, stored map[string]*analyze.Request) bool {
+	old, ok := stored[r.DedupKey()]
+	if !ok {
+		return true
+	}
+	w.pending.Inserted--
+	if analyze.MoreComplete(r, old) {
+		w.pending.Replaced++
+		return true
+	}
+	w.pending.Kept++
+	return false
+}
+
+// storedCopies returns the chosen stored copy of each request of batch
+// that has a copy in the batch's time range, with only the fields that
+// analyze.MoreComplete compares. The time range keeps the read small for
+// logs written in time order, and the table is sorted by time.
+func (s *Store) storedCopies(ctx context.Context, batch []analyze.Request) (map[string]*analyze.Request, error) {
+	lo, hi := batch[0].Time, batch[0].Time
+	keys := make(map[string]bool, len(batch))
+	for i := range batch {
+		lo, hi = minTime(lo, batch[i].Time), maxTime(hi, batch[i].Time)
+		keys[batch[i].DedupKey()] = true
+	}
+	query := fmt.Sprintf("SELECT dedup_key, output, total, source, line FROM requests WHERE time_ms >= %d AND time_ms <= %d ORDER BY %s LIMIT 1 BY dedup_key",
+		lo.UnixMilli(), hi.UnixMilli(), completeFirst)
+	r, err := s.c.query(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("write batch: read stored copies: %w", err)
+	}
+	defer r.close()
+
+	out := map[string]*analyze.Request{}
+	for r.next() {
+		f := &fieldReader{fields: r.fields}
+		key, output, total, source, line := f.text(), f.int(), f.int(), f.text(), f.int()
+		if f.err != nil {
+			return nil, fmt.Errorf("write batch: read stored copies: %w", f.err)
+		}
+		if keys[key] {
+			out[key] = completeness(output, total, source, line)
+		}
+	}
+	return out, r.close()
+}
+
+// completeness builds a request that analyze.MoreComplete compares like
+// the stored copy: its total is carried as input beside the output.
+func completeness(output, total int64, source string, line int64) *analyze.Request {
+	r := &analyze.Request{Source: source, Line: line}
+	r.Tokens[pricing.Output], r.Tokens[pricing.Input] = output, total-output
+	return r
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

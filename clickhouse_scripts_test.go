@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/costctl/costctl/analyze/store/clickhouse/chtest"
+)
+
+// envScriptDB is set inside scripts run by TestScriptsClickHouse: the
+// clickhouse:// address prefix that the costctl command puts in place of
+// each --db path.
+const envScriptDB = "COSTCTL_TEST_SCRIPT_CLICKHOUSE"
+
+// init runs in the costctl processes that scripts start, before TestMain
+// hands os.Args to cmd.Main, so that the unchanged scripts run against
+// ClickHouse: every --db PATH becomes a database named after PATH.
+func init() {
+	prefix := os.Getenv(envScriptDB)
+	if prefix == "" || filepath.Base(os.Args[0]) != "costctl" {
+		return
+	}
+	os.Args = append(os.Args[:1], scriptDBArgs(os.Args[1:], prefix)...)
+}
+
+var nonName = regexp.MustCompile(`[^A-Za-z0-9_]`)
+
+func scriptDBArgs(args []string, prefix string) []string {
+	out := append([]string(nil), args...)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "--db" {
+			out[i+1] = prefix + nonName.ReplaceAllString(out[i+1], "_")
+		}
+	}
+	return out
+}
+
+// sqliteOnlyScripts test what only a SQLite file has: its path on disk, its
+// schema versions and file-system failures.
+var sqliteOnlyScripts = map[string]bool{}
+
+// scriptCounter numbers the databases of each script run.
+var scriptCounter atomic.Int64
+
+// TestScriptsClickHouse runs the end-to-end scripts again with every store
+// in ClickHouse, when a server is available (see chtest).
+func TestScriptsClickHouse(t *testing.T) {
+	db := chtest.Database(t) // skips the test without a server
+	server := strings.TrimSuffix(db, db[strings.LastIndex(db, "/")+1:])
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "script", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run []string
+	for _, f := range files {
+		if !sqliteOnlyScripts[strings.TrimSuffix(filepath.Base(f), ".txtar")] {
+			run = append(run, f)
+		}
+	}
+
+	testscript.Run(t, testscript.Params{
+		Files:               run,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SAMPLE", filepath.Join(root, "testdata", "sample"))
+			env.Setenv("SHARED", sharedDir(root))
+			env.Setenv("TZ", "UTC")
+			env.Setenv(envScriptDB, fmt.Sprintf("%scostctl_script_%d_%d_", server, os.Getpid(), scriptCounter.Add(1)))
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "shared" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return sharedDir(root) != "", nil
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"jsonget":  cmdJSONGet,
+			"jsonnear": cmdJSONNear,
+			"jsonlen":  cmdJSONLen,
+			"exitcode": cmdExitCode,
+			"validdoc": cmdValidDoc,
+		},
+	})
+}
