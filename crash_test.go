@@ -169,9 +169,9 @@ func envInt(t *testing.T, name string, def int) int {
 }
 
 // TestCrashResume kills ingest with SIGKILL at seeded random times, each
-// time into a new store, checks the store the kill left, runs the ingest
-// again to completion and expects exactly the totals of a clean ingest: no
-// request lost, none counted twice.
+// time into a new store, and checks the store the kill left. It then runs
+// the ingest again to completion and expects exactly the totals of a clean
+// ingest: no request lost, none counted twice.
 func TestCrashResume(t *testing.T) {
 	kills, lines := 3, 30000
 	if testing.Short() {

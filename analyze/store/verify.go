@@ -9,8 +9,8 @@ import (
 	"modernc.org/sqlite"
 )
 
-// Verification is what Verify found. A store is sound when every field is
-// empty or zero.
+// Verification is the result of Verify. A store is sound when every field
+// except the row counts is empty or zero.
 type Verification struct {
 	// Integrity holds the messages of SQLite's PRAGMA integrity_check
 	// other than "ok": damaged pages, records or indexes.
@@ -59,8 +59,8 @@ func (s *Store) Verify(ctx context.Context) (*Verification, error) {
 }
 
 // checkIntegrity runs PRAGMA integrity_check. SQLite may also fail the
-// pragma itself on a badly damaged file; that error is a finding too, so
-// verify can say how to repair it.
+// pragma itself on a badly damaged file. That error is a finding too, so
+// that verify prints its repair.
 func (s *Store) checkIntegrity(ctx context.Context, v *Verification) error {
 	messages, err := s.integrityMessages(ctx)
 	if isCorrupt(err) {
