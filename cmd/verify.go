@@ -2,8 +2,10 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -39,13 +41,17 @@ repaired in place: restore a backup or ingest the logs into a new store.`,
 }
 
 func (a *app) runVerify(ctx context.Context, opts verifyOptions) error {
+	path := a.v.GetString("db")
+	// Without this check --repair would create an empty store and pass it.
+	if _, err := os.Stat(sqlitePath(path)); opts.repair && errors.Is(err, os.ErrNotExist) {
+		return usageErrorf("store %s does not exist: pass --db with the store to verify", path)
+	}
 	st, err := a.openStore(ctx, !opts.repair)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	path := a.v.GetString("db")
 	v, err := st.Verify(ctx)
 	if err != nil {
 		return withCode(ExitRuntime, fmt.Errorf("store %s: %w", path, err))
