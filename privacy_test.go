@@ -240,16 +240,29 @@ func TestHashIDs(t *testing.T) {
 			}
 		}
 	}
+	const want = "hmac:b0344c61d8db38535ca8afceaf0bf12b"
 	users := groupKeys(t, dir, "ids.db", "user")
 	if len(users) != 50 {
 		t.Errorf("distinct users = %d, want 50", len(users))
 	}
-	if want := "hmac:b0344c61d8db38535ca8afceaf0bf12b"; !slices.Contains(users, want) {
+	if !slices.Contains(users, want) {
 		t.Errorf("%d users without %s among them", len(users), want)
+	}
+
+	// The same key from the config file's hash_key gives the same pseudonyms.
+	config := filepath.Join(dir, "hash.yaml")
+	if err := os.WriteFile(config, []byte(`hash_key: "`+strings.Repeat(`\v`, 20)+`"`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res := runBinary(t, dir, nil, "--config", config, "--db", "config.db", "ingest", "--hash-ids", input); res.code != 0 {
+		t.Fatalf("ingest --hash-ids with hash_key in the config: exit %d: %s", res.code, res.stderr)
+	}
+	if fromConfig := groupKeys(t, dir, "config.db", "user"); !slices.Equal(fromConfig, users) {
+		t.Errorf("users with the key from the config = %v, want the same as with the key from the environment", fromConfig)
 	}
 }
 
-// groupKeys returns the values of one dimension in a report by it.
+// groupKeys returns the sorted values of one dimension in a report by it.
 func groupKeys(t *testing.T, dir, db, dim string) []string {
 	t.Helper()
 	res := runBinary(t, dir, nil, "--db", db, "report", "--by", dim, "--format", "json")
@@ -268,5 +281,6 @@ func groupKeys(t *testing.T, dir, db, dim string) []string {
 	for _, g := range doc.Groups {
 		keys = append(keys, g.Key[dim])
 	}
+	slices.Sort(keys)
 	return keys
 }
