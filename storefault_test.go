@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite", to edit a store by hand
 )
@@ -198,5 +201,53 @@ func execSQL(t *testing.T, path, query string) {
 	defer db.Close()
 	if _, err := db.Exec(query); err != nil {
 		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// TestRepairKilled sends SIGKILL to verify --repair at seeded random times.
+// The rebuild is one transaction, so after each kill the store must be
+// either exactly as damaged as before or fully repaired. Long form:
+//
+//	COSTCTL_REPAIR_KILLS=30 COSTCTL_REPAIR_LINES=200000 go test -run TestRepairKilled -timeout 60m .
+func TestRepairKilled(t *testing.T) {
+	kills := envInt(t, "COSTCTL_REPAIR_KILLS", 3)
+	lines := envInt(t, "COSTCTL_REPAIR_LINES", 10000)
+	dir := t.TempDir()
+	input := filepath.Join(dir, "requests.jsonl")
+	writeFlat(t, input, flatGen{count: lines, seed: 5})
+	if res := runBinary(t, dir, nil, "--db", "k.db", "ingest", input); res.code != 0 {
+		t.Fatalf("ingest: exit %d: %s", res.code, res.stderr)
+	}
+	damage := `UPDATE rollup SET output = output + 5 WHERE bucket % 7 = 0`
+	execSQL(t, filepath.Join(dir, "k.db"), damage)
+	damaged := runBinary(t, dir, nil, "--db", "k.db", "verify").stdout
+
+	began := time.Now()
+	runBinary(t, dir, nil, "--db", "k.db", "verify", "--repair")
+	repairTime := time.Since(began)
+
+	execSQL(t, filepath.Join(dir, "k.db"), damage)
+
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range kills {
+		delay := time.Duration(rng.Int64N(int64(repairTime)))
+		c := exec.Command(costctlBinary(t), "--db", "k.db", "verify", "--repair")
+		c.Dir = dir
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		_ = c.Process.Signal(syscall.SIGKILL)
+		_ = c.Wait()
+
+		after := runBinary(t, dir, nil, "--db", "k.db", "verify")
+		t.Logf("kill %d after %v of %v: %s", i+1, delay.Round(time.Millisecond), repairTime.Round(time.Millisecond), strings.TrimSpace(after.stdout))
+		switch {
+		case after.stdout == damaged:
+		case strings.Contains(after.stdout, ": ok:"):
+			execSQL(t, filepath.Join(dir, "k.db"), damage) // damage it again for the next kill
+		default:
+			t.Errorf("after kill %d: verify printed %q, want the damage as before (%q) or ok", i+1, after.stdout, damaged)
+		}
 	}
 }
