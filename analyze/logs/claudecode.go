@@ -38,16 +38,20 @@ func detectClaudeCode(p *probe) bool {
 const claudeCodeSynthetic = "<synthetic>"
 
 type claudeCodeLine struct {
-	Type      string     `json:"type"`
-	Timestamp timeValue  `json:"timestamp"`
-	SessionID flexString `json:"sessionId"`
-	RequestID flexString `json:"requestId"`
-	CostUSD   *float64   `json:"costUSD"`
-	Message   *struct {
-		ID    flexString      `json:"id"`
-		Model flexString      `json:"model"`
-		Usage *anthropicUsage `json:"usage"`
-	} `json:"message"`
+	Type      string             `json:"type"`
+	Timestamp timeValue          `json:"timestamp"`
+	SessionID flexString         `json:"sessionId"`
+	RequestID flexString         `json:"requestId"`
+	CostUSD   *float64           `json:"costUSD"`
+	Message   *claudeCodeMessage `json:"message"`
+}
+
+// claudeCodeMessage is an alias, not a named type, so that a type error
+// names the same struct type as it always did.
+type claudeCodeMessage = struct {
+	ID    flexString      `json:"id"`
+	Model flexString      `json:"model"`
+	Usage *anthropicUsage `json:"usage"`
 }
 
 // parseClaudeCode converts an assistant line with usage. One API response
@@ -56,10 +60,17 @@ type claudeCodeLine struct {
 // becomes a request with the message id as ID: the store keeps the most
 // complete copy. Every other line is skipped.
 func parseClaudeCode(data []byte) (*analyze.Request, error) {
-	var line claudeCodeLine
-	if err := json.Unmarshal(data, &line); err != nil {
-		return nil, err
+	line, ok := scanClaudeCode(data)
+	if !ok {
+		line = claudeCodeLine{}
+		if err := json.Unmarshal(data, &line); err != nil {
+			return nil, err
+		}
 	}
+	return claudeCodeRequest(&line)
+}
+
+func claudeCodeRequest(line *claudeCodeLine) (*analyze.Request, error) {
 	msg := line.Message
 	if line.Type != "assistant" || msg == nil || msg.Usage == nil || msg.Model == claudeCodeSynthetic {
 		return nil, nil

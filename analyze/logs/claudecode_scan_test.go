@@ -1,0 +1,105 @@
+package logs
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/costctl/costctl/analyze"
+)
+
+// parseClaudeCodeFull is parseClaudeCode without the fast path.
+func parseClaudeCodeFull(data []byte) (*analyze.Request, error) {
+	var line claudeCodeLine
+	if err := json.Unmarshal(data, &line); err != nil {
+		return nil, err
+	}
+	return claudeCodeRequest(&line)
+}
+
+var claudeCodeScanSeeds = []string{
+	`{"type":"assistant","timestamp":"2026-01-05T09:00:09.000Z","sessionId":"s","requestId":"r","message":{"id":"msg_1","model":"claude-opus-4-6","content":[{"type":"text","text":"a \"quoted\" } ] text\\"}],"usage":{"input_tokens":3,"output_tokens":240}}}`,
+	`{"type":"user","sessionId":"s","uuid":"u","message":{"role":"user","content":"hi"}}`,
+	`{"type":"user","message":{"role":"user","usage":{"input_tokens":-1}}}`,
+	`{"type":"assistant","message":{"id":"m","model":"<synthetic>","usage":{"input_tokens":0}}}`,
+	`{"type":"assistant","costUSD":0.25,"timestamp":"2026-01-05T09:00:09Z","message":{"id":"m","model":"x","usage":{"output_tokens":1}}}`,
+	`{"type":"assistant","costUSD":"x","message":{"id":"m","model":"x","usage":{"output_tokens":1}}}`,
+	`{"type":"assistant","Message":{"id":"m","model":"x","usage":{"output_tokens":1}}}`,
+	`{"type":"assistant","message":{"id":"m","model":"x","Usage":{"output_tokens":1}}}`,
+	`{"type":"assistant","message":{"id":"m","id":"n","model":"x","usage":{"output_tokens":1}}}`,
+	`{"type":"assistant","message":{"id":"m","model":"x","usage":{"output_tokens":1.5}}}`,
+	`{"type":"assistant","message":"text"}`,
+	`{"type":5}`,
+	`{"type":"assistant","message":{"model":"x","usage":{"output_tokens":1}}`,
+	`{"type":"assistant","timestamp":"not a time","message":{"id":"m","model":"x","usage":{"output_tokens":1}}}`,
+	`{"type":"progress","data":{"usage":[1,2,{"a":"}"}]},"message":null}`,
+	`{"t\u0079pe":"assistant","message":{"id":"m","model":"x","usage":{"output_tokens":1}}}`,
+	`[1]`, `null`, `{}`, ` {"type" : "assistant" , "message" : { "id" : "m" , "model":"x", "usage" : { "output_tokens" : 7 } } } `,
+}
+
+// FuzzClaudeCodeScan checks that the fast path returns what decoding the
+// whole line returns: the same request, or the same error.
+func FuzzClaudeCodeScan(f *testing.F) {
+	for _, s := range claudeCodeScanSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, gotErr := parseClaudeCode(data)
+		want, wantErr := parseClaudeCodeFull(data)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("error = %v, want %v", gotErr, wantErr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("request = %+v, want %+v", got, want)
+		}
+	})
+}
+
+// BenchmarkClaudeCodeLines parses every line of the files under
+// COSTCTL_BENCH_TREE with and without the fast path.
+func BenchmarkClaudeCodeLines(b *testing.B) {
+	lines := benchTreeLines(b, 20_000)
+	for _, c := range []struct {
+		name  string
+		parse func([]byte) (*analyze.Request, error)
+	}{{"scan", parseClaudeCode}, {"unmarshal", parseClaudeCodeFull}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, l := range lines {
+					if _, err := c.parse(l); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+		})
+	}
+}
+
+// benchTreeLines reads up to n lines of the .jsonl files under
+// COSTCTL_BENCH_TREE.
+func benchTreeLines(b *testing.B, n int) [][]byte {
+	tree := os.Getenv("COSTCTL_BENCH_TREE")
+	if tree == "" {
+		b.Skip("set COSTCTL_BENCH_TREE to a Claude Code tree")
+	}
+	var lines [][]byte
+	err := filepath.WalkDir(tree, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".jsonl") || len(lines) >= n {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		lines = append(lines, bytes.Split(bytes.TrimSpace(data), []byte("\n"))...)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return lines
+}
