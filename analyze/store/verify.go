@@ -22,8 +22,8 @@ type Verification struct {
 	// DuplicateKeys counts requests rows that repeat another row's dedup
 	// key, which would count a request twice.
 	DuplicateKeys int64
-	// DanglingRefs counts dictionary ids, per "table.column", that have no
-	// dict row.
+	// DanglingRefs counts, per "table.column", the rows whose dictionary
+	// id has no dict row.
 	DanglingRefs map[string]int64
 	Requests     int64 // rows in the requests table
 	RollupRows   int64 // rows in the rollup table
