@@ -163,8 +163,8 @@ func expectSound(t *testing.T, s *Store, when string) {
 	}
 }
 
-// TestMigrateV1ReadOnly refuses to read an old store without migrating it,
-// and says how to migrate.
+// TestMigrateV1ReadOnly expects a read-only open of an old store to fail
+// with an error that tells how to migrate it.
 func TestMigrateV1ReadOnly(t *testing.T) {
 	path := copyFixture(t)
 	_, err := Open(context.Background(), path, Options{ReadOnly: true})
