@@ -25,7 +25,7 @@ var claudeCodeMessageKeys = []string{"id", "model", "usage"}
 // would, or returns ok=false when it cannot tell that it would.
 func scanClaudeCode(data []byte) (line claudeCodeLine, ok bool) {
 	start := skipSpace(data, 0)
-	if start == len(data) || data[start] != '{' || !json.Valid(data) {
+	if start == len(data) || data[start] != '{' || !validJSON(data) {
 		return line, false
 	}
 	top, ok := objectFields(data[start:], claudeCodeTopKeys)

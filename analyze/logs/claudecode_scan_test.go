@@ -103,3 +103,23 @@ func benchTreeLines(b *testing.B, n int) [][]byte {
 	}
 	return lines
 }
+
+// FuzzValidJSON checks that validJSON accepts only what json.Valid
+// accepts, and everything it accepts below maxScanDepth.
+func FuzzValidJSON(f *testing.F) {
+	for _, s := range claudeCodeScanSeeds {
+		f.Add([]byte(s))
+	}
+	for _, s := range []string{`1`, `-0.5e+3`, `01`, `1.`, `"\u00e9\ud800"`, "\"\x01\"", `"\x"`, `[1,]`, `{"a":1,}`, `tru`, ` [ ] `, `{"a" 1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, want := validJSON(data), json.Valid(data)
+		if !got && want && bytes.Count(data, []byte("[")) > maxScanDepth {
+			return // deeper than validJSON goes
+		}
+		if got != want {
+			t.Fatalf("validJSON(%q) = %v, json.Valid = %v", data, got, want)
+		}
+	})
+}
