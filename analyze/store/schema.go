@@ -265,13 +265,20 @@ var rollupValueColumns = func() []string {
 // readSchemaVersion returns the store's schema version, 0 for a file with no
 // meta table. A file holding other tables but no meta is not a costctl store.
 func readSchemaVersion(ctx context.Context, q querier) (int, error) {
-	var tables int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).Scan(&tables)
+	// One statement reads one snapshot: another process creating the store
+	// at the same moment is seen either not at all or complete.
+	var meta, tables int
+	err := q.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'),
+		(SELECT count(*) FROM sqlite_master WHERE type = 'table')`).Scan(&meta, &tables)
 	if err != nil {
 		return 0, fmt.Errorf("read schema: %w", err)
 	}
-	if tables == 0 {
-		return 0, checkEmpty(ctx, q)
+	if meta == 0 && tables > 0 {
+		return 0, errors.New("not a costctl store: the file has tables but no meta table")
+	}
+	if meta == 0 {
+		return 0, nil
 	}
 
 	var value string
@@ -287,18 +294,6 @@ func readSchemaVersion(ctx context.Context, q querier) (int, error) {
 		return 0, fmt.Errorf("read schema version: invalid value %q", value)
 	}
 	return version, nil
-}
-
-func checkEmpty(ctx context.Context, q querier) error {
-	var tables int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&tables)
-	if err != nil {
-		return fmt.Errorf("read schema: %w", err)
-	}
-	if tables > 0 {
-		return errors.New("not a costctl store: the file has tables but no meta table")
-	}
-	return nil
 }
 
 // migrate applies the missing steps, each in its own write transaction. It

@@ -54,6 +54,9 @@ type Store struct {
 	version  int
 	readOnly bool
 
+	// busyTimeout bounds the retries of steps SQLite does not retry itself.
+	busyTimeout time.Duration
+
 	// hash maps a dedup key to its preferred primary key; tests replace it
 	// to force collisions.
 	hash func(key string) int64
@@ -81,7 +84,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 
-	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, hash: hashKey}
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, hash: hashKey, busyTimeout: opts.BusyTimeout}
 	if err := s.prepare(ctx, opts.ReadOnly); err != nil {
 		db.Close()
 		return nil, err
@@ -133,8 +136,8 @@ func (s *Store) prepare(ctx context.Context, readOnly bool) error {
 		return checkReadable(have)
 	}
 
-	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
-		return fmt.Errorf("open store: set WAL mode: %w", lockError(err))
+	if err := s.enableWAL(ctx); err != nil {
+		return fmt.Errorf("open store: set WAL mode: %w", err)
 	}
 	if have == supportedSchema {
 		return nil
@@ -144,6 +147,27 @@ func (s *Store) prepare(ctx context.Context, readOnly bool) error {
 	}
 	s.version = supportedSchema
 	return nil
+}
+
+// enableWAL switches the file to WAL mode. SQLite runs no busy handler
+// for this pragma, so when several processes create one store at once the
+// switch is retried here, with backoff, for up to the busy timeout.
+func (s *Store) enableWAL(ctx context.Context) error {
+	deadline := time.Now().Add(s.busyTimeout)
+	wait := 5 * time.Millisecond
+	for {
+		_, err := s.db.ExecContext(ctx, `PRAGMA journal_mode = WAL`)
+		err = lockError(err)
+		if err == nil || !errors.Is(err, ErrLocked) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
 }
 
 func checkReadable(have int) error {
