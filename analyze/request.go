@@ -4,7 +4,9 @@ package analyze
 
 import (
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/costctl/costctl/pricing"
 )
@@ -92,4 +94,20 @@ func MoreComplete(a, b *Request) bool {
 		return a.Source < b.Source
 	}
 	return a.Line < b.Line
+}
+
+// ReplaceInvalidUTF8 replaces bytes that are not UTF-8 in the record's
+// text fields with U+FFFD, so a log in another encoding can never put
+// bytes into the store that reports and JSON documents cannot carry.
+func (r *Request) ReplaceInvalidUTF8() {
+	fields := []*string{
+		&r.ID, &r.RequestID, &r.Provider, &r.Model, &r.Endpoint, &r.Tier, &r.Customer, &r.User,
+		&r.Session, &r.Workspace, &r.Project, &r.APIKey, &r.ServiceTier, &r.InferenceGeo,
+		&r.Speed, &r.RetryOf, &r.PrefixHash,
+	}
+	for _, f := range fields {
+		if !utf8.ValidString(*f) {
+			*f = strings.ToValidUTF8(*f, "\uFFFD")
+		}
+	}
 }

@@ -30,6 +30,7 @@ func (fr *fileReader) emit(req *analyze.Request, line int64) error {
 	if req.Status == "" {
 		req.Status = analyze.StatusOK
 	}
+	req.ReplaceInvalidUTF8()
 
 	if err := fr.sink.Request(req); err != nil {
 		return err

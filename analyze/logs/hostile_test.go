@@ -138,11 +138,11 @@ func TestHostileInvalidUTF8(t *testing.T) {
 	}
 	for _, r := range sink.requests {
 		if !utf8.ValidString(r.Model) {
-			// TODO: the JSON decoder keeps invalid UTF-8 as is, so the model
-			// name is stored with the raw bytes. Remove this skip once the
-			// parsers reject the line or replace the bytes.
-			t.Skipf("known gap: line %d stores model %q, which is not UTF-8", r.Line, r.Model)
+			t.Errorf("line %d keeps model %q, which is not UTF-8", r.Line, r.Model)
 		}
+	}
+	if len(sink.requests) != 2 || !strings.Contains(sink.requests[1].Model, "\uFFFD") {
+		t.Errorf("requests %d; want 2, the second with its bad bytes replaced by U+FFFD", len(sink.requests))
 	}
 }
 
