@@ -42,10 +42,6 @@ func scriptDBArgs(args []string, prefix string) []string {
 	return out
 }
 
-// sqliteOnlyScripts test what only a SQLite file has: its path on disk, its
-// schema versions and file-system failures.
-var sqliteOnlyScripts = map[string]bool{}
-
 // scriptCounter numbers the databases of each script run.
 var scriptCounter atomic.Int64
 
@@ -58,19 +54,8 @@ func TestScriptsClickHouse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob(filepath.Join("testdata", "script", "*.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var run []string
-	for _, f := range files {
-		if !sqliteOnlyScripts[strings.TrimSuffix(filepath.Base(f), ".txtar")] {
-			run = append(run, f)
-		}
-	}
-
 	testscript.Run(t, testscript.Params{
-		Files:               run,
+		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLE", filepath.Join(root, "testdata", "sample"))

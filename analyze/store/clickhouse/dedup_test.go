@@ -11,6 +11,7 @@ import (
 
 	"github.com/costctl/costctl/analyze"
 	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/analyze/store/clickhouse"
 	"github.com/costctl/costctl/pricing"
 )
 
@@ -88,6 +89,14 @@ func TestDedupKeepsMostCompleteCopyInAnyOrder(t *testing.T) {
 			t.Errorf("%s: clickhouse kept other copies than sqlite", name)
 		}
 		compareCells(t, lite, ch, analyze.Query{By: []string{"endpoint", "hour"}, Loc: time.UTC})
+
+		// Too many duplicated ids to list: the same choice by subquery.
+		undo := clickhouse.SetMaxInlineIDs(3)
+		if got := scanAll(t, ch, analyze.Query{}); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s, duplicates by subquery: clickhouse kept other copies than sqlite", name)
+		}
+		compareCells(t, lite, ch, analyze.Query{By: []string{"endpoint", "day"}, Loc: time.UTC})
+		undo()
 	}
 }
 

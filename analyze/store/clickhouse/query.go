@@ -19,17 +19,58 @@ import (
 const completeFirst = "dedup_key, output DESC, total DESC, source, line, revision DESC"
 
 // dedupSQL selects cols from the most complete copy of each request in the
-// window [since, until). The window is applied after choosing the copy,
-// because copies of one request may carry different times: the inner
-// filter only narrows the keys to those with a copy in the window.
-func dedupSQL(cols []string, since, until time.Time) string {
-	window := windowSQL(since, until)
-	inner := "1"
-	if window != "1" {
-		inner = "dedup_key IN (SELECT dedup_key FROM requests WHERE " + window + ")"
+// window [since, until). Requests stored once are read as they are. Only
+// the copies of the others are sorted to choose one, and the window is
+// applied after choosing, because copies of one request may carry
+// different times.
+func (s *Store) dedupSQL(ctx context.Context, cols []string, since, until time.Time) (string, error) {
+	dups, err := s.duplicateIDs(ctx)
+	if err != nil {
+		return "", err
 	}
-	return fmt.Sprintf("SELECT %s FROM (SELECT %s FROM requests WHERE %s ORDER BY %s LIMIT 1 BY dedup_key) WHERE %s",
-		strings.Join(cols, ", "), strings.Join(withOrderColumns(cols), ", "), inner, completeFirst, window)
+	window := windowSQL(since, until)
+	list := strings.Join(cols, ", ")
+	if dups == "" {
+		return fmt.Sprintf("SELECT %s FROM requests WHERE %s", list, window), nil
+	}
+	unique := fmt.Sprintf("SELECT %s FROM requests WHERE id NOT IN %s AND %s", list, dups, window)
+	chosen := fmt.Sprintf("SELECT %s FROM (SELECT %s FROM requests WHERE id IN %s ORDER BY %s LIMIT 1 BY dedup_key) WHERE %s",
+		list, strings.Join(withOrderColumns(cols), ", "), dups, completeFirst, window)
+	return unique + " UNION ALL " + chosen, nil
+}
+
+// maxInlineIDs bounds the ids written into a query, well below the
+// server's default max_query_size of 256 KiB. Tests lower it to cover the
+// subquery form.
+var maxInlineIDs = 5000
+
+// duplicateIDs returns, as an SQL set, the store.KeyHash ids that more
+// than one row carries: the copies of one request, and distinct keys
+// whose hashes collide. Every other row is the only copy of its request.
+// It returns "" when there are none, and a subquery when there are too
+// many to list.
+func (s *Store) duplicateIDs(ctx context.Context) (string, error) {
+	const dupSQL = "SELECT id FROM requests GROUP BY id HAVING count() > 1"
+	r, err := s.c.query(ctx, fmt.Sprintf("%s LIMIT %d", dupSQL, maxInlineIDs+1))
+	if err != nil {
+		return "", fmt.Errorf("find duplicate requests: %w", err)
+	}
+	defer r.close()
+
+	var ids []string
+	for r.next() {
+		ids = append(ids, r.fields[0])
+	}
+	if err := r.close(); err != nil {
+		return "", fmt.Errorf("find duplicate requests: %w", err)
+	}
+	switch {
+	case len(ids) == 0:
+		return "", nil
+	case len(ids) > maxInlineIDs:
+		return "(" + dupSQL + ")", nil
+	}
+	return "(" + strings.Join(ids, ", ") + ")", nil
 }
 
 // withOrderColumns adds the columns completeFirst and windowSQL need.
@@ -98,7 +139,20 @@ func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, err
 }
 
 func (s *Store) cellGroups(ctx context.Context, q analyze.Query, columns []string, bucket bool) ([]store.CellGroup, error) {
-	r, err := s.c.query(ctx, cellSQL(q, columns, bucket))
+	var timeKeys []string
+	if bucket {
+		lo, hi, err := s.rawBounds(ctx)
+		if err != nil {
+			return nil, err
+		}
+		timeKeys = timeKeysSQL(q, lo, hi)
+	}
+	inner := append(quoted(columns), "time_ms", "status")
+	chosen, err := s.dedupSQL(ctx, append(inner, quoted(sumColumns)...), q.Since, q.Until)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.c.query(ctx, cellSQL(chosen, columns, bucket, timeKeys))
 	if err != nil {
 		return nil, fmt.Errorf("query cells: %w", err)
 	}
@@ -118,25 +172,26 @@ func (s *Store) cellGroups(ctx context.Context, q analyze.Query, columns []strin
 	return out, nil
 }
 
-func cellSQL(q analyze.Query, columns []string, bucket bool) string {
-	group := quoted(columns)
-	inner := append(append([]string{}, group...), "time_ms", "status")
-	inner = append(inner, quoted(sumColumns)...)
-	if bucket {
-		group = append(group, bucketSQL+" AS bucket_group")
+// cellSQL groups the chosen copies by columns and, when bucket is set, by
+// 15-minute bucket, or by timeKeys in place of the bucket when given.
+func cellSQL(chosen string, columns []string, bucket bool, timeKeys []string) string {
+	keys := quoted(columns)
+	sel := quoted(columns)
+	switch {
+	case bucket && timeKeys != nil:
+		keys = append(keys, timeKeys...)
+		sel = append(sel, "min("+bucketSQL+")")
+	case bucket:
+		keys = append(keys, bucketSQL)
+		sel = append(sel, bucketSQL)
 	}
 
-	sel := append([]string{}, group...)
 	sel = append(sel, "count()", "countIf(status = 'no_usage')")
 	for _, c := range sumColumns {
 		sel = append(sel, "sum(`"+c+"`)")
 	}
-	keys := quoted(columns)
-	if bucket {
-		keys = append(keys, "bucket_group")
-	}
 	return fmt.Sprintf("SELECT %s FROM (%s) GROUP BY %s",
-		strings.Join(sel, ", "), dedupSQL(inner, q.Since, q.Until), strings.Join(keys, ", "))
+		strings.Join(sel, ", "), chosen, strings.Join(keys, ", "))
 }
 
 func cellGroup(fields []string, columns []string, bucket bool) (store.CellGroup, error) {
@@ -163,7 +218,11 @@ func cellGroup(fields []string, columns []string, bucket bool) (store.CellGroup,
 // Bounds returns the times of the first and last stored request and the
 // number of stored requests; zero times for an empty store.
 func (s *Store) Bounds(ctx context.Context) (first, last time.Time, requests int64, err error) {
-	r, err := s.c.query(ctx, "SELECT min(time_ms), max(time_ms), count() FROM ("+dedupSQL([]string{"time_ms"}, time.Time{}, time.Time{})+")")
+	chosen, err := s.dedupSQL(ctx, []string{"time_ms"}, time.Time{}, time.Time{})
+	if err != nil {
+		return time.Time{}, time.Time{}, 0, err
+	}
+	r, err := s.c.query(ctx, "SELECT min(time_ms), max(time_ms), count() FROM ("+chosen+")")
 	if err != nil {
 		return time.Time{}, time.Time{}, 0, fmt.Errorf("read store bounds: %w", err)
 	}
@@ -183,9 +242,11 @@ func (s *Store) Bounds(ctx context.Context) (first, last time.Time, requests int
 // PriceTableVersions returns, sorted, the distinct non-empty price table
 // versions recorded with stored requests.
 func (s *Store) PriceTableVersions(ctx context.Context) ([]string, error) {
-	query := "SELECT DISTINCT price_table FROM (" + dedupSQL([]string{"price_table"}, time.Time{}, time.Time{}) +
-		") WHERE price_table != '' ORDER BY price_table"
-	r, err := s.c.query(ctx, query)
+	chosen, err := s.dedupSQL(ctx, []string{"price_table"}, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.c.query(ctx, "SELECT DISTINCT price_table FROM ("+chosen+") WHERE price_table != '' ORDER BY price_table")
 	if err != nil {
 		return nil, fmt.Errorf("read price table versions: %w", err)
 	}
@@ -214,9 +275,11 @@ func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Requ
 // ScanPriced is Scan that also passes the version of the table that priced
 // each request.
 func (s *Store) ScanPriced(ctx context.Context, q analyze.Query, fn func(*analyze.Request, string) error) error {
-	query := "SELECT " + strings.Join(selectColumns(), ", ") + " FROM (" +
-		dedupSQL(quoted(requestColumns()), q.Since, q.Until) + ") ORDER BY time_ms, id"
-	r, err := s.c.query(ctx, query)
+	chosen, err := s.dedupSQL(ctx, quoted(requestColumns()), q.Since, q.Until)
+	if err != nil {
+		return err
+	}
+	r, err := s.c.query(ctx, "SELECT "+strings.Join(selectColumns(), ", ")+" FROM ("+chosen+") ORDER BY time_ms, id")
 	if err != nil {
 		return fmt.Errorf("scan requests: %w", err)
 	}

@@ -2,6 +2,7 @@ package clickhouse_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -205,4 +206,40 @@ func scanAll(t *testing.T, st store.Backend, q analyze.Query) []analyze.Request 
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestTimeLabelsAcrossOffsetChanges covers daylight-saving changes of an
+// hour (New York) and of half an hour (Lord Howe), a zone 45 minutes off
+// the hour (Kathmandu), and a window that starts mid-bucket.
+func TestTimeLabelsAcrossOffsetChanges(t *testing.T) {
+	var reqs []analyze.Request
+	for _, start := range []time.Time{
+		time.Date(2025, 11, 1, 20, 0, 0, 0, time.UTC), // New York falls back on 2 Nov at 06:00 UTC
+		time.Date(2026, 4, 4, 10, 0, 0, 0, time.UTC),  // Lord Howe goes back 30 minutes on 5 Apr at 15:00 UTC
+	} {
+		for i := range 400 {
+			r := analyze.Request{
+				ID: fmt.Sprintf("msg_%s_%d", start.Format("0102"), i), Provider: "anthropic", Model: "claude-sonnet-4-5",
+				Time: start.Add(time.Duration(i) * 7 * time.Minute), Endpoint: fmt.Sprintf("ep%d", i%3),
+				Format: "costctl-jsonl", Source: "a.jsonl", Line: int64(i + 1), Status: analyze.StatusOK, SampleRate: 1,
+			}
+			r.Tokens[pricing.Input], r.Tokens[pricing.Output] = int64(100+i), int64(i%17)
+			reqs = append(reqs, r)
+		}
+	}
+	lite, ch := openPair(t)
+	write(t, lite, reqs)
+	write(t, ch, reqs)
+
+	for _, zone := range []string{"America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, by := range [][]string{{"day"}, {"hour_of_day"}, {"hour"}, {"endpoint", "hour", "day"}} {
+			compareCells(t, lite, ch, analyze.Query{By: by, Loc: loc})
+			since := time.Date(2025, 11, 2, 3, 7, 0, 0, time.UTC)
+			compareCells(t, lite, ch, analyze.Query{By: by, Loc: loc, Since: since, Until: since.AddDate(0, 6, 0)})
+		}
+	}
 }
