@@ -49,6 +49,12 @@ func Run(ctx context.Context, st store.Backend, table *pricing.Table, inputs []I
 		_, _ = w.Close()
 		return nil, err
 	}
+	known, err := st.Files(ctx)
+	if err != nil {
+		_, _ = w.Close()
+		return nil, err
+	}
+	sink.files = newFileTracker(known, opts, sink)
 
 	for _, in := range inputs {
 		if err := sink.readInput(ctx, in, opts); err != nil {
@@ -59,8 +65,15 @@ func Run(ctx context.Context, st store.Backend, table *pricing.Table, inputs []I
 
 	stats, err := w.Close()
 	sink.summary.Write = stats
+	sink.summary.Unchanged = sink.files.unchanged
 	sink.summary.finish()
-	return sink.summary, err
+	if err != nil {
+		return sink.summary, err
+	}
+	// The file states are saved only now that every request read from
+	// those bytes is committed, so a crash before this point makes the
+	// next ingest read the bytes again instead of skipping them.
+	return sink.summary, st.SaveFiles(ctx, sink.files.saved)
 }
 
 // readInput reads one path (or stdin) and records what happened.
@@ -109,6 +122,9 @@ func (s *sink) readStrict(ctx context.Context, in Input, lopts logs.Options) err
 
 // record reads an input into the store and notes what happened.
 func (s *sink) record(ctx context.Context, in Input, lopts logs.Options) error {
+	if s.files != nil {
+		lopts.Files = s.files
+	}
 	results, err := in.read(ctx, lopts, s)
 	s.summary.Files = append(s.summary.Files, results...)
 	if err != nil && lopts.Format == "" {

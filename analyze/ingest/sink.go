@@ -15,9 +15,13 @@ type sink struct {
 	store    store.Backend // for billing exports, which bypass the writer
 	pricer   analyze.Pricer
 	hasher   *idHasher // nil keeps ids as logged
+	files    *fileTracker
 	progress func(Counts)
 	counts   Counts
 	summary  *Summary
+	// lineBase is the number of lines before the offset the current file
+	// is read from, added to line numbers so they count from its start.
+	lineBase int64
 }
 
 func newSink(w store.RequestWriter, p analyze.Pricer, opts Options) *sink {
@@ -26,6 +30,7 @@ func newSink(w store.RequestWriter, p analyze.Pricer, opts Options) *sink {
 
 // Request implements logs.Sink.
 func (s *sink) Request(r *analyze.Request) error {
+	r.Line += s.lineBase
 	s.hasher.apply(r)
 	billed := r.Total() > 0 || r.WebSearches > 0
 	if !s.pricer.Price(r) && billed {
@@ -41,6 +46,7 @@ func (s *sink) Request(r *analyze.Request) error {
 
 // Reject implements logs.Sink.
 func (s *sink) Reject(rej logs.Rejection) error {
+	rej.Line += s.lineBase
 	s.summary.noteRejection(rej)
 	s.counts.Rejected++
 	s.tick()

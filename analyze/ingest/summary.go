@@ -13,18 +13,21 @@ const maxExamples = 5
 
 // Summary is what an ingest did, printed at its end.
 type Summary struct {
-	Kind       string            `json:"kind"`
-	Files      []logs.FileResult `json:"files"`
-	FileErrors []string          `json:"file_errors"`
-	Lines      int64             `json:"lines"`
-	Requests   int64             `json:"requests_read"`
-	Stored     int64             `json:"stored"`
-	Merged     int64             `json:"duplicates_merged"`
-	Write      store.WriteStats  `json:"-"`
-	Rejected   map[string]int64  `json:"rejected_by_reason"`
-	Examples   []string          `json:"rejected_examples"`
-	Unpriced   []UnpricedModel   `json:"unpriced_models"`
-	Billing    []BillingFile     `json:"billing_files"`
+	Kind  string            `json:"kind"`
+	Files []logs.FileResult `json:"files"`
+	// Unchanged counts files skipped because they are as a previous ingest
+	// read them.
+	Unchanged  int64            `json:"files_unchanged"`
+	FileErrors []string         `json:"file_errors"`
+	Lines      int64            `json:"lines"`
+	Requests   int64            `json:"requests_read"`
+	Stored     int64            `json:"stored"`
+	Merged     int64            `json:"duplicates_merged"`
+	Write      store.WriteStats `json:"-"`
+	Rejected   map[string]int64 `json:"rejected_by_reason"`
+	Examples   []string         `json:"rejected_examples"`
+	Unpriced   []UnpricedModel  `json:"unpriced_models"`
+	Billing    []BillingFile    `json:"billing_files"`
 
 	unpriced map[[2]string]*UnpricedModel
 }

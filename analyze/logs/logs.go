@@ -20,6 +20,9 @@ type Options struct {
 	// object, or to a lower-cased column name in CSV. A value found there
 	// wins over the one the format gives.
 	Map map[string]string
+	// Files, when set, is consulted for each file ReadPath reads; it is
+	// not used for streams given to ReadReader.
+	Files FileHook
 }
 
 // RejectKind classifies why a line was not turned into a request.

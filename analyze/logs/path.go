@@ -34,6 +34,9 @@ func ReadPath(ctx context.Context, path string, opts Options, sink Sink) ([]File
 	}
 	if !info.IsDir() {
 		res, err := readFile(ctx, abs, opts, sink)
+		if errors.Is(err, errSkipped) {
+			return nil, nil
+		}
 		return []FileResult{res}, err
 	}
 
@@ -48,8 +51,32 @@ func readFile(ctx context.Context, path string, opts Options, sink Sink) (FileRe
 		return FileResult{Source: path}, fmt.Errorf("read logs: %w", err)
 	}
 	defer f.Close()
-	return ReadReader(ctx, path, f, opts, sink)
+	if opts.Files == nil {
+		return ReadReader(ctx, path, f, opts, sink)
+	}
+	return readHooked(ctx, path, f, opts, sink)
 }
+
+// readHooked reads f as opts.Files decides. A skipped file gives a result
+// with only its Source set and errSkipped.
+func readHooked(ctx context.Context, path string, f *os.File, opts Options, sink Sink) (FileResult, error) {
+	r, format, skip, err := opts.Files.Open(path, f)
+	if err != nil {
+		return FileResult{Source: path}, fmt.Errorf("read logs: %w", err)
+	}
+	if skip {
+		return FileResult{Source: path}, errSkipped
+	}
+	if format != "" {
+		opts.Format = format
+	}
+	res, err := ReadReader(ctx, path, r, opts, sink)
+	opts.Files.Done(path, &res, err)
+	return res, err
+}
+
+// errSkipped marks a file the FileHook left out.
+var errSkipped = errors.New("skipped")
 
 type walker struct {
 	ctx     context.Context
@@ -98,6 +125,9 @@ func (w *walker) visit(path string) error {
 	}
 
 	res, err := readFile(w.ctx, path, w.opts, w.sink)
+	if errors.Is(err, errSkipped) {
+		return nil
+	}
 	if errors.Is(err, ErrNotALog) {
 		w.notLogs = append(w.notLogs, err)
 		return nil

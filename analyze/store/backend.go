@@ -42,6 +42,13 @@ type Backend interface {
 	// BillingLines returns the stored bill lines starting in [since, until),
 	// ordered by start and identity.
 	BillingLines(ctx context.Context, since, until time.Time) ([]billing.Line, error)
+	// Files returns the read state of every log file ingested before, by
+	// path. A backend that keeps none returns an empty map, so every file
+	// is read whole.
+	Files(ctx context.Context) (map[string]FileState, error)
+	// SaveFiles stores the read state of files whose requests are
+	// committed.
+	SaveFiles(ctx context.Context, files []FileState) error
 	// SchemaVersion returns the schema version of the open store.
 	SchemaVersion() int
 	// Close releases the store. Writers must be closed first.

@@ -151,6 +151,20 @@ CREATE TABLE billing (
 );
 CREATE INDEX billing_start ON billing (start_ms);
 `,
+	// 3: the read state of each log file, for incremental ingest.
+	`
+CREATE TABLE files (
+	path      TEXT    PRIMARY KEY,
+	size      INTEGER NOT NULL,
+	mtime_ns  INTEGER NOT NULL,
+	head_hash INTEGER NOT NULL,
+	tail_hash INTEGER NOT NULL,
+	offset    INTEGER NOT NULL,
+	lines     INTEGER NOT NULL,
+	format    TEXT    NOT NULL,
+	options   INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // supportedSchema is the newest schema this build reads and writes.
