@@ -19,9 +19,9 @@ import (
 // (billing.Line.MoreComplete): the new copy is inserted at a higher
 // revision and readers take the highest revision of each identity.
 //
-// NOTE: unlike request ingest, two exports written at the same moment
-// by two processes may both read the old copy; the later revision wins
-// even when it is the less complete one.
+// NOTE: two exports written at the same moment by two processes may both
+// read the old copy. The later revision then wins, even when it is the
+// less complete one.
 func (s *Store) WriteBilling(ctx context.Context, lines []billing.Line, source string) (store.BillingStats, error) {
 	var stats store.BillingStats
 	if s.readOnly {

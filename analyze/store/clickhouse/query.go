@@ -124,8 +124,8 @@ var sumColumns = func() []string {
 }()
 
 // Cells groups the requests in q's window by q.By and the price fields on
-// the server, by 15-minute bucket when a time dimension or a split asks
-// for it, and labels and merges buckets in q.Loc as the SQLite store does.
+// the server, also by 15-minute bucket for time dimensions and splits, and
+// labels and merges buckets in q.Loc as the SQLite store does.
 func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, error) {
 	columns, bucket, err := store.CellColumns(q)
 	if err != nil {

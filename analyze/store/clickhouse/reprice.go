@@ -41,7 +41,7 @@ func (s *Store) Reprice(ctx context.Context, p analyze.Pricer, version string) (
 		return stats, nil
 	}
 	// NOTE: the changed copies are buffered until the scan ends, because
-	// the scan holds the HTTP response open; memory grows with the number
+	// the scan holds the HTTP response open. Memory grows with the number
 	// of changed requests.
 	return stats, s.insertRequests(ctx, &buf)
 }

@@ -3,9 +3,10 @@
 // SQLite file. It implements store.Backend and returns the same cells,
 // requests and bill lines as the SQLite store for the same input.
 //
-// Every copy of a request is inserted; nothing is read before writing, so
-// any number of writers on any number of machines can ingest at once.
-// Readers keep the most complete copy of each dedup key (see dedupSQL).
+// Writers take no lock, so any number of them, on any number of machines,
+// can ingest at once. A copy of a stored request may therefore be stored
+// beside it, and readers keep the most complete copy of each dedup key
+// (see dedupSQL).
 // Tested against ClickHouse 18.16.
 package clickhouse
 
@@ -103,7 +104,7 @@ func (s *Store) readVersion(ctx context.Context) error {
 	defer r.close()
 
 	if !r.next() || len(r.fields) != 1 {
-		return errors.New("open store: no schema version found")
+		return errors.New("open store: no schema version found in the meta table")
 	}
 	have, err := strconv.Atoi(r.fields[0])
 	if err != nil {
@@ -113,7 +114,7 @@ func (s *Store) readVersion(ctx context.Context) error {
 		return fmt.Errorf("open store: database has schema version %d, but this costctl supports up to %d: upgrade costctl", have, schemaVersion)
 	}
 	if have == 0 {
-		return errors.New("open store: the database holds no costctl tables: run costctl ingest first")
+		return errors.New("open store: no costctl schema version found in the database: run costctl ingest first")
 	}
 	s.version = have
 	return nil

@@ -12,10 +12,9 @@ import (
 
 // The SQLite store groups by 15-minute bucket and labels each bucket in
 // Go, from the bucket's start in the query's zone. Sending every bucket to
-// the client is slow on a large store (a month has 2,880 of them per
-// group), so the server groups buckets whose labels are certain to be
-// equal instead, and returns the first bucket of each group for Go to
-// label. Buckets share a label when their starts have the same zone
+// the client is slow on a large store, because a month has 2,880 of them
+// per group. So the server groups buckets whose labels are certain to be
+// equal, and returns the first bucket of each group for Go to label. Buckets share a label when their starts have the same zone
 // offset and fall in the same local day (day), local hour of the day
 // (hour_of_day) or local hour (hour). The offsets come from Go's zone
 // data as a piecewise-constant function of time, so the server never
