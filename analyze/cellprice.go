@@ -47,40 +47,54 @@ func newCellPricer(table *pricing.Table) *cellPricer {
 
 // price returns the cell's tally and its document form.
 func (p *cellPricer) price(c *Cell, by []string) (tally, CellDoc, error) {
-	t := tally{requests: c.Requests, noUsage: c.NoUsage, usage: c.Usage}
 	doc := newCellDoc(c, by)
+	t, err := p.priceInto(c, &doc)
+	return t, doc, err
+}
+
+// priceInto returns the cell's tally and fills doc's cost fields when doc
+// is not nil. Building no document saves two maps per cell for output that
+// prints no cells.
+func (p *cellPricer) priceInto(c *Cell, doc *CellDoc) (tally, error) {
+	t := tally{requests: c.Requests, noUsage: c.NoUsage, usage: c.Usage}
 
 	units, ok, err := p.unitPrices(c)
 	if err != nil {
-		return t, doc, err
+		return t, err
 	}
 	if !ok {
 		// A row the active table no longer has prices nothing: the cell
 		// says so by an empty row id, as an unknown model's does. Requests
 		// that billed no token and no call (refused before any work) cost
 		// $0 whatever the price, so they are not unpriced.
-		doc.PriceRowID = ""
+		if doc != nil {
+			doc.PriceRowID = ""
+		}
 		if c.Usage.Total() > 0 || c.Usage.WebSearches > 0 {
 			t.unpriced = c.Requests - c.NoUsage
 		}
-		return t, doc, nil
+		return t, nil
 	}
 
 	for cl := pricing.Class(0); cl < pricing.NumClasses; cl++ {
 		var m pricing.Money
 		m.AddTokens(c.Usage.Tokens[cl], units.PerToken[cl])
 		t.cost.Add(m)
-		doc.CostByClassUSD[cl.String()] = m.USD()
+		if doc != nil {
+			doc.CostByClassUSD[cl.String()] = m.USD()
+		}
 	}
 	var fees pricing.Money
 	fees.AddTokens(c.Usage.WebSearches, units.WebSearch)
 	t.cost.Add(fees)
-	doc.CostByClassUSD["web_search"] = fees.USD()
-	doc.CostUSD = t.cost.USD()
+	if doc != nil {
+		doc.CostByClassUSD["web_search"] = fees.USD()
+		doc.CostUSD = t.cost.USD()
+	}
 
 	t.list = t.cost
 	t.cost = pricing.Discounted(t.list, p.discount(c))
-	return t, doc, nil
+	return t, nil
 }
 
 func (p *cellPricer) unitPrices(c *Cell) (pricing.UnitPrices, bool, error) {

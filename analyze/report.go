@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,6 +62,10 @@ type ReportOptions struct {
 	Top            int      // keep the N costliest groups; 0 keeps all
 	StoredVersions []string // price table versions the stored requests were priced with
 	GeneratedBy    string
+	// OmitCells leaves Report.Cells empty, for output that prints only
+	// groups and totals (table, CSV, Markdown). JSON documents must keep
+	// their cells: check explains changes with them.
+	OmitCells bool
 }
 
 // BuildReport prices the cells with table and groups them by opts.By.
@@ -80,13 +85,12 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	unpriced := map[[2]string]*UnpricedModel{}
 	for i := range cells {
 		c := &cells[i]
-		t, doc, err := pc.price(c, opts.By)
+		t, err := priceCell(pc, c, opts, rep)
 		if err != nil {
 			return nil, err
 		}
 		total.add(&t)
 		addToGroup(groups, c.Key, &t)
-		rep.Cells = append(rep.Cells, doc)
 		noteUnpriced(unpriced, c, &t)
 	}
 
@@ -97,9 +101,21 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	return rep, nil
 }
 
+// priceCell prices c and appends its document form to rep.Cells unless
+// opts.OmitCells is set.
+func priceCell(pc *cellPricer, c *Cell, opts ReportOptions, rep *Report) (tally, error) {
+	if opts.OmitCells {
+		return pc.priceInto(c, nil)
+	}
+	t, doc, err := pc.price(c, opts.By)
+	rep.Cells = append(rep.Cells, doc)
+	return t, err
+}
+
 type groupAcc struct {
-	key []string
-	t   tally
+	key      []string
+	t        tally
+	costPico *big.Int // t.cost, set for sorting by cost
 }
 
 func addToGroup(groups map[string]*groupAcc, key []string, t *tally) {
@@ -120,9 +136,15 @@ func sortedGroups(groups map[string]*groupAcc, by []string, total *tally, top in
 		accs = append(accs, g)
 	}
 	byTime := len(by) > 0 && isTimeDim(by[0])
+	if !byTime {
+		// Converted once per group, not once per comparison.
+		for _, g := range accs {
+			g.costPico = g.t.cost.Big()
+		}
+	}
 	sort.Slice(accs, func(i, j int) bool {
 		if !byTime {
-			if c := accs[i].t.cost.Big().Cmp(accs[j].t.cost.Big()); c != 0 {
+			if c := accs[i].costPico.Cmp(accs[j].costPico); c != 0 {
 				return c > 0
 			}
 		}

@@ -48,6 +48,11 @@ type plan struct {
 	rollup  bool
 	columns []groupColumn
 	bucket  bool // group by 15-minute bucket too, for time dimensions
+	// hourly groups the buckets of each UTC hour into its first bucket in
+	// SQL. That is right when every zone offset in the window is a whole
+	// number of hours, because the four buckets then share their day and
+	// hour labels, and it returns up to four times fewer rows.
+	hourly bool
 }
 
 func newPlan(q analyze.Query) (*plan, error) {
@@ -119,9 +124,21 @@ func (p *plan) table() string {
 	return "requests"
 }
 
+// hourBucketSQL and rawHourBucketSQL are the first bucket of a bucket's or
+// a request's UTC hour, with floor division.
+const (
+	hourBucketSQL    = "(bucket - (((bucket % 4) + 4) % 4))"
+	rawHourBucketSQL = "((time_ms - (((time_ms % 3600000) + 3600000) % 3600000)) / 900000)"
+)
+
 func (p *plan) bucketExpr() string {
-	if p.rollup {
+	switch {
+	case p.rollup && p.hourly:
+		return hourBucketSQL
+	case p.rollup:
 		return "bucket"
+	case p.hourly:
+		return rawHourBucketSQL
 	}
 	return rawBucketSQL
 }
@@ -190,6 +207,13 @@ func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, err
 }
 
 func (s *Store) cells(ctx context.Context, p *plan) ([]analyze.Cell, error) {
+	if p.bucket && len(p.q.SplitAt) == 0 {
+		hourly, err := s.wholeHourOffsets(ctx, p.q)
+		if err != nil {
+			return nil, err
+		}
+		p.hourly = hourly
+	}
 	groups, err := s.groups(ctx, p)
 	if err != nil {
 		return nil, err
