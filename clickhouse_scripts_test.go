@@ -49,6 +49,9 @@ var scriptCounter atomic.Int64
 // in ClickHouse, when a server is available (see chtest).
 func TestScriptsClickHouse(t *testing.T) {
 	db := chtest.Database(t) // skips the test without a server
+	// No other test of this package uses the server, so it stops here and
+	// its data folder goes with it.
+	t.Cleanup(chtest.Stop)
 	server := strings.TrimSuffix(db, db[strings.LastIndex(db, "/")+1:])
 	root, err := os.Getwd()
 	if err != nil {
