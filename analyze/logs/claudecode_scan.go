@@ -88,11 +88,90 @@ func decodeClaudeCodeMessage(raw []byte, line *claudeCodeLine) bool {
 			return false
 		}
 	}
-	if usage != nil && json.Unmarshal(usage, &msg.Usage) != nil {
+	if usage != nil && !decodeUsage(usage, &msg.Usage) {
 		return false
 	}
 	line.Message = msg
 	return true
+}
+
+// usageKeys are the fields of anthropicUsage, in the order decodeUsage
+// reads them.
+var usageKeys = []string{
+	"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens",
+	"service_tier", "inference_geo", "speed", "cache_creation", "server_tool_use",
+}
+
+// decodeUsage decodes a usage object as json.Unmarshal into dst would.
+// Every field's own UnmarshalJSON is called directly, which saves the
+// reflection that made the generic decoder the largest cost per line.
+func decodeUsage(raw []byte, dst **anthropicUsage) bool {
+	if isNull(raw) {
+		*dst = nil
+		return true
+	}
+	if raw[0] != '{' {
+		return false
+	}
+	f, ok := objectFields(raw, usageKeys)
+	if !ok {
+		return false
+	}
+
+	u := &anthropicUsage{}
+	fields := []json.Unmarshaler{
+		&u.InputTokens, &u.CacheCreationInputTokens, &u.CacheReadInputTokens, &u.OutputTokens,
+		&u.ServiceTier, &u.InferenceGeo, &u.Speed,
+	}
+	for i, dst := range fields {
+		if f[i] != nil && dst.UnmarshalJSON(f[i]) != nil {
+			return false
+		}
+	}
+	if !decodeCacheCreation(f[7], u) || !decodeServerToolUse(f[8], u) {
+		return false
+	}
+	*dst = u
+	return true
+}
+
+func decodeCacheCreation(raw []byte, u *anthropicUsage) bool {
+	if raw == nil || isNull(raw) {
+		return true
+	}
+	if raw[0] != '{' {
+		return false
+	}
+	f, ok := objectFields(raw, []string{"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"})
+	if !ok {
+		return false
+	}
+	u.CacheCreation = &struct {
+		Ephemeral5m tokenCount `json:"ephemeral_5m_input_tokens"`
+		Ephemeral1h tokenCount `json:"ephemeral_1h_input_tokens"`
+	}{}
+	return unmarshalPresent(f[0], &u.CacheCreation.Ephemeral5m) && unmarshalPresent(f[1], &u.CacheCreation.Ephemeral1h)
+}
+
+func decodeServerToolUse(raw []byte, u *anthropicUsage) bool {
+	if raw == nil || isNull(raw) {
+		return true
+	}
+	if raw[0] != '{' {
+		return false
+	}
+	f, ok := objectFields(raw, []string{"web_search_requests"})
+	if !ok {
+		return false
+	}
+	u.ServerToolUse = &struct {
+		WebSearchRequests tokenCount `json:"web_search_requests"`
+	}{}
+	return unmarshalPresent(f[0], &u.ServerToolUse.WebSearchRequests)
+}
+
+func unmarshalPresent(raw []byte, dst json.Unmarshaler) bool {
+	return raw == nil || dst.UnmarshalJSON(raw) == nil
 }
 
 func isNull(raw []byte) bool { return string(raw) == "null" }

@@ -40,6 +40,10 @@ var claudeCodeScanSeeds = []string{
 	`{"type":"assistant","timestamp":"not a time","message":{"id":"m","model":"x","usage":{"output_tokens":1}}}`,
 	`{"type":"progress","data":{"usage":[1,2,{"a":"}"}]},"message":null}`,
 	`{"t\u0079pe":"assistant","message":{"id":"m","model":"x","usage":{"output_tokens":1}}}`,
+	`{"type":"assistant","message":{"id":"m","model":"x","usage":{"input_tokens":null,"cache_creation":{"ephemeral_5m_input_tokens":5,"ephemeral_1h_input_tokens":"7"},"server_tool_use":{"web_search_requests":2},"service_tier":"batch","speed":"fast"}}}`,
+	`{"type":"assistant","message":{"id":"m","model":"x","usage":{"cache_creation":null,"server_tool_use":[1],"output_tokens":1}}}`,
+	`{"type":"assistant","message":{"id":"m","model":"x","usage":{"cache_creation":{"Ephemeral_5m_input_tokens":1},"output_tokens":1}}}`,
+	`{"type":"assistant","message":{"id":"m","model":"x","usage":null}}`,
 	`[1]`, `null`, `{}`, ` {"type" : "assistant" , "message" : { "id" : "m" , "model":"x", "usage" : { "output_tokens" : 7 } } } `,
 }
 
