@@ -135,7 +135,9 @@ func checkCounts(c analyze.CellDoc) error {
 	if c.WebSearches < 0 {
 		return fmt.Errorf("negative web_searches %d", c.WebSearches)
 	}
-	if total+c.WebSearches > 0 && c.Requests == c.UnknownCostRequests {
+	// A cell of no request may carry tokens: simulate bills its summariser
+	// calls that way. Requests that all lack usage cannot.
+	if total+c.WebSearches > 0 && c.Requests > 0 && c.Requests == c.UnknownCostRequests {
 		return fmt.Errorf("has tokens but no request with usage")
 	}
 	return nil

@@ -16,7 +16,7 @@ func TestParseRejects(t *testing.T) {
 		{"no cells", `{"kind":"report","schema_version":1,"by":[]}`, "missing cells"},
 		{"key mismatch", `{"kind":"report","schema_version":1,"by":["endpoint"],"cells":[{"key":{"tier":"free"},"requests":1}]}`, `no dimension "endpoint"`},
 		{"negative tokens", `{"kind":"report","schema_version":1,"by":[],"cells":[{"key":{},"requests":1,"tokens":{"input":-5}}]}`, "negative input tokens -5"},
-		{"tokens without requests", `{"kind":"report","schema_version":1,"by":[],"cells":[{"key":{},"requests":0,"tokens":{"input":5}}]}`, "no request with usage"},
+		{"tokens without usage", `{"kind":"report","schema_version":1,"by":[],"cells":[{"key":{},"requests":2,"unknown_cost_requests":2,"tokens":{"input":5}}]}`, "no request with usage"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -145,6 +145,11 @@ func (s *side) totalCost() float64 {
 // whole cost is mix; a vanished cell or class (T¹ = 0) takes p¹ := p⁰;
 // a class new in a cell (T⁰ = 0) has no price effect. With N⁰ = 0 every
 // change is volume.
+//
+// A cell with tokens but no request on either side (simulate's summariser
+// calls) has no tokens per request; it scales with the traffic instead:
+// volume = (N¹/N⁰ − 1)·T⁰·p¹ and tokens = T¹·p¹ − (N¹/N⁰)·T⁰·p¹, which with
+// the price term again sum to T¹p¹ − T⁰p⁰.
 func explain(m *matched, n0, n1 float64) Effects {
 	if n0 == 0 {
 		return Effects{VolumeUSD: m.current.totalCost() - m.baseline.totalCost()}
@@ -152,6 +157,9 @@ func explain(m *matched, n0, n1 float64) Effects {
 
 	var e Effects
 	b, c := &m.baseline, &m.current
+	if b.requests == 0 && c.requests == 0 {
+		return explainRequestless(b, c, n0, n1)
+	}
 	for k := range classNames {
 		p0, p1 := unitPrices(b.quantity[k], b.cost[k], c.quantity[k], c.cost[k])
 		t0, t1 := perRequest(b.quantity[k], b.requests), perRequest(c.quantity[k], c.requests)
@@ -163,6 +171,21 @@ func explain(m *matched, n0, n1 float64) Effects {
 		e.VolumeUSD += (n1/n0 - 1) * b.quantity[k] * p1
 		e.MixUSD += (c.requests - n1*b.requests/n0) * t0 * p1
 		e.TokensUSD += c.requests * (t1 - t0) * p1
+	}
+	return e
+}
+
+// explainRequestless splits the change of a cell that has tokens but no
+// request on either side (see explain).
+func explainRequestless(b, c *side, n0, n1 float64) Effects {
+	var e Effects
+	for k := range classNames {
+		p0, p1 := unitPrices(b.quantity[k], b.cost[k], c.quantity[k], c.cost[k])
+		scaled := n1 / n0 * b.quantity[k] * p1
+
+		e.PriceUSD += b.quantity[k] * (p1 - p0)
+		e.VolumeUSD += scaled - b.quantity[k]*p1
+		e.TokensUSD += c.quantity[k]*p1 - scaled
 	}
 	return e
 }

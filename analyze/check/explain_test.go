@@ -67,6 +67,13 @@ func TestCompareEffects(t *testing.T) {
 		{"vanished cell", baselineDoc(),
 			doc("cur.json", cell("a", "m1", 10, 1000, 1.0, 500, 1.0)),
 			-3, -2.5, -0.5, 0, 0},
+		// A summariser cell s (no request, 100 input tokens at $0.01 each,
+		// $1) beside twice the traffic: N¹/N⁰ = 2. Regular cells: volume
+		// 5. s: volume (2 − 1)·100·0.01 = 1, tokens 300·0.01 − 2·1 = 1;
+		// change 10 + 3 − (5 + 1) = 7.
+		{"summariser cell", doc("base.json", cell("a", "m1", 10, 1000, 1.0, 500, 1.0), cell("b", "m2", 10, 1000, 3.0, 0, 0), cell("s", "m1", 0, 100, 1.0, 0, 0)),
+			doc("cur.json", cell("a", "m1", 20, 2000, 2.0, 1000, 2.0), cell("b", "m2", 20, 2000, 6.0, 0, 0), cell("s", "m1", 0, 300, 3.0, 0, 0)),
+			7, 6, 0, 0, 1},
 		// N⁰ = 0: the whole change, C¹ = 5, is volume.
 		{"empty baseline", doc("base.json"), baselineDoc(), 5, 5, 0, 0, 0},
 		// Everything vanished: N¹ = 0, volume = −20·5/20 = −5.
