@@ -101,8 +101,8 @@ func (a *Adjustments) add(ra rawAdjustment) error {
 
 func buildDiscount(ra rawAdjustment) (Discount, error) {
 	d := Discount{Provider: ra.Provider, ModelID: ra.Model}
-	if !slices.Contains(Providers, ra.Provider) {
-		return d, fmt.Errorf("provider %q: want one of %s", ra.Provider, strings.Join(Providers, ", "))
+	if err := CheckProvider(ra.Provider); err != nil || ra.Provider == "" {
+		return d, fmt.Errorf("provider %q: want one of %s or another lower-case provider name", ra.Provider, strings.Join(Providers, ", "))
 	}
 	pct, err := parseDecimal(ra.DiscountPct.Text, 6)
 	if err != nil || pct == 0 || pct > 100_000_000 {
@@ -124,8 +124,8 @@ func buildDiscount(ra rawAdjustment) (Discount, error) {
 
 func buildCredit(ra rawAdjustment) (Credit, error) {
 	c := Credit{Provider: ra.Provider, Description: ra.Description}
-	if ra.Provider != "" && !slices.Contains(Providers, ra.Provider) {
-		return c, fmt.Errorf("provider %q: want one of %s", ra.Provider, strings.Join(Providers, ", "))
+	if ra.Provider != "" && CheckProvider(ra.Provider) != nil {
+		return c, fmt.Errorf("provider %q: want one of %s or another lower-case provider name", ra.Provider, strings.Join(Providers, ", "))
 	}
 	amount, err := parseDecimal(ra.AmountUSD.Text, 12)
 	if err != nil || amount == 0 {

@@ -13,7 +13,7 @@ func TestParseAdjustmentsErrors(t *testing.T) {
 		{"both kinds", `[{provider: openai, discount_pct: 10, amount_usd: 5, date: 2025-01-01}]`, "adjustment 1: give exactly one of discount_pct"},
 		{"over 100", `[{provider: openai, discount_pct: 120}]`, `adjustment 1: discount_pct "120": want a number above 0 and at most 100`},
 		{"zero", `[{provider: openai, discount_pct: 0}]`, `discount_pct "0"`},
-		{"unknown provider", `[{provider: azure, discount_pct: 5}]`, `adjustment 1: provider "azure"`},
+		{"bad provider name", `[{provider: "Azure AI", discount_pct: 5}]`, `adjustment 1: provider "Azure AI"`},
 		{"until before from", `[{provider: openai, discount_pct: 5, from: 2025-02-01, until: 2025-01-01}]`, "until 2025-01-01 is not after from 2025-02-01"},
 		{"credit without date", `[{amount_usd: 100}]`, "a credit needs a date"},
 		{"unknown key", `[{provider: openai, discount: 5}]`, `unknown key "discount"`},

@@ -43,11 +43,26 @@ func checkProviders(provider string, servedBy []string) error {
 		return errors.New("missing key \"provider\"")
 	}
 	for _, p := range append([]string{provider}, servedBy...) {
-		if !slices.Contains(Providers, p) {
-			return fmt.Errorf("unknown provider %q (known: %s)", p, strings.Join(Providers, ", "))
+		if err := CheckProvider(p); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// providerName is the form of a provider name: one of Providers, or a
+// user's own (a self-hosted model, a reseller), as its logs name it.
+var providerName = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
+
+// CheckProvider accepts the canonical providers and any other lower-case
+// name, so a user can price a provider costctl does not list; Lint warns
+// about those in case the name is a typo.
+func CheckProvider(p string) error {
+	if slices.Contains(Providers, p) || providerName.MatchString(p) {
+		return nil
+	}
+	return fmt.Errorf("provider %q: use one of %s, or a lower-case name of letters, digits, '_', '-' or '.'",
+		p, strings.Join(Providers, ", "))
 }
 
 // buildRows parses the rows, sorts them by start date and closes each open

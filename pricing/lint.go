@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,10 +14,16 @@ import (
 // The checks are:
 //   - a chat model (any id without "embedding") with an output price of 0;
 //   - an Anthropic row whose 1-hour cache write is not 2× its input price
-//     (Anthropic prices 1-hour writes at twice base input for every model).
+//     (Anthropic prices 1-hour writes at twice base input for every model);
+//   - a provider that is not one of Providers, which only matches requests
+//     logged under exactly that name.
 func (t *Table) Lint() []string {
 	var out []string
 	for _, m := range t.models {
+		if !slices.Contains(Providers, m.Provider) {
+			out = append(out, fmt.Sprintf("model %s: provider %q is not one of %s; it prices only requests logged with that provider",
+				m.ID, m.Provider, strings.Join(Providers, ", ")))
+		}
 		for _, r := range m.Rows {
 			out = append(out, lintRow(m, r)...)
 		}

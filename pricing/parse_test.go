@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func mustParse(t *testing.T, text string) *Table {
@@ -42,7 +43,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing output", strings.Replace(oneModel, ", output: 0.30", "", 1), "missing output price"},
 		{"missing date", strings.Replace(oneModel, "date: 2026-01-02", "", 1), `missing key "date"`},
 		{"bad from", strings.Replace(oneModel, "2025-01-01", "2025-13-01", 1), `from: "2025-13-01" is not a date`},
-		{"unknown provider", strings.Replace(oneModel, "openai", "azure", 1), `unknown provider "azure"`},
+		{"bad provider name", strings.Replace(oneModel, "openai", "\"Azure AI\"", 1), `provider "Azure AI"`},
 		{"no rows", "date: 2026-01-02\nmodels:\n  - {id: m, provider: openai}\n", `missing key "rows"`},
 		{"duplicate name", oneModel + `
   - id: other
@@ -124,12 +125,23 @@ models:
 `)
 	merged := base.Merge(over)
 
+	// The override takes over from its first row, 2025-06-01; the base
+	// row stays in effect before that date.
 	m, _ := merged.Model("m")
-	if len(m.Rows) != 1 || m.Rows[0].ID != "m@2025-06-01" {
-		t.Errorf("merged model m rows = %v, want only m@2025-06-01", m.Rows)
+	if len(m.Rows) != 2 || m.Rows[0].ID != "m@2025-01-01" || m.Rows[1].ID != "m@2025-06-01" {
+		t.Fatalf("merged model m rows = %v, want m@2025-01-01 then m@2025-06-01", m.Rows)
 	}
-	if _, ok := merged.Row("m@2025-01-01"); ok {
-		t.Error("the replaced model's row is still in the merged table")
+	if want := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC); !m.Rows[0].Until.Equal(want) {
+		t.Errorf("base row until %v, want the override's start %v", m.Rows[0].Until, want)
+	}
+	for at, want := range map[string]string{"2025-03-01": "m@2025-01-01", "2025-07-01": "m@2025-06-01"} {
+		day, _ := time.Parse(time.DateOnly, at)
+		if got, ok := merged.Resolve("", "m", day); !ok || got.Row.ID != want {
+			t.Errorf("at %s resolved %v, want %s", at, got.Row, want)
+		}
+	}
+	if _, ok := merged.Resolve("", "m-2026", time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)); !ok {
+		t.Error("the override's own name does not resolve")
 	}
 	if _, ok := merged.Model("kept"); !ok {
 		t.Error("model kept is missing after the merge")

@@ -169,24 +169,73 @@ func contentHash(models []*Model) string {
 	return hex.EncodeToString(sum[:4])
 }
 
-// Merge returns a table with over's models on top of t's: a model id in over
-// replaces that model, rows and all, and over's names take precedence. The
-// result is dated with the later of the two dates; neither input changes.
-// The result carries no adjustments, so apply WithAdjustments after Merge.
+// Merge returns a table with over's models on top of t's. A model id in
+// over replaces that model from its first row on: t's rows that start
+// earlier stay in effect up to that date, so a file of today's prices (an
+// import, say) leaves older requests priced as they were. Match rules are
+// joined and over's names take precedence. The result is dated with the
+// later of the two dates; neither input changes. The result carries no
+// adjustments, so apply WithAdjustments after Merge.
 func (t *Table) Merge(over *Table) *Table {
 	var models []*Model
 	for _, m := range t.models {
-		if _, replaced := over.byID[m.ID]; !replaced {
-			models = append(models, m)
+		if o, replaced := over.byID[m.ID]; replaced {
+			models = append(models, withHistory(o, m))
+			continue
+		}
+		models = append(models, m)
+	}
+	for _, o := range over.models {
+		if _, ok := t.byID[o.ID]; !ok {
+			models = append(models, o)
 		}
 	}
-	models = append(models, over.models...)
 
 	date := t.date
 	if over.date.After(date) {
 		date = over.date
 	}
 	return newTable(date, models)
+}
+
+// withHistory copies the override o with base's rows that start before
+// o's first row, the last of them cut at that row's start, and with base's
+// match rules beside o's.
+func withHistory(o, base *Model) *Model {
+	merged := *o
+	merged.Names = union(o.Names, base.Names)
+	merged.Patterns = union(o.Patterns, base.Patterns)
+	if merged.MinCacheTokens == 0 {
+		merged.MinCacheTokens = base.MinCacheTokens
+	}
+	if len(o.Rows) == 0 {
+		return &merged
+	}
+
+	first := o.Rows[0].From
+	var rows []*Row
+	for _, r := range base.Rows {
+		if !r.From.Before(first) {
+			break
+		}
+		kept := *r
+		if kept.Until.IsZero() || kept.Until.After(first) {
+			kept.Until = first
+		}
+		rows = append(rows, &kept)
+	}
+	merged.Rows = append(rows, o.Rows...)
+	return &merged
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, v := range b {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Version returns the table date and a content hash, such as
