@@ -53,6 +53,7 @@ func newRootCmd(streams *IO) *cobra.Command {
 	a.declareGlobalFlags(root)
 	root.AddCommand(newIngestCmd(a), newReportCmd(a), newPricesCmd(a), newRepriceCmd(a), newCheckCmd(a), newSimulateCmd(a), newReconcileCmd(a), newVerifyCmd(a), newMigrateCmd(a))
 	addExitCodes(root)
+	argsAreUsage(root)
 	return root
 }
 
@@ -129,4 +130,36 @@ func (a *app) bindFlags(c *cobra.Command, command string, names ...string) {
 // inherited template, of every subcommand.
 func addExitCodes(root *cobra.Command) {
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + "\n")
+}
+
+// argsAreUsage makes every argument error a usage error (exit 2): an
+// unknown command, or the wrong number of arguments. A command that only
+// groups others gets the same check, since cobra would print its help and
+// exit 0 on an unknown subcommand.
+func argsAreUsage(c *cobra.Command) {
+	if c.HasSubCommands() && c.Args == nil {
+		c.Args = unknownCommand
+		c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	}
+	if orig := c.Args; orig != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			return withCode(ExitUsage, orig(cmd, args))
+		}
+	}
+	for _, sub := range c.Commands() {
+		argsAreUsage(sub)
+	}
+}
+
+// unknownCommand rejects any argument of a command that only groups
+// others, suggesting the nearest command names.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return fmt.Errorf("%s (see %s --help)", msg, c.CommandPath())
 }

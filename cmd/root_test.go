@@ -26,6 +26,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"report", "--top", "-1"}, "--top"},
 		{[]string{"report", "--no-such-flag"}, "unknown flag"},
 		{[]string{"report"}, "does not exist"},
+		{[]string{"repor"}, "did you mean report"},
+		{[]string{"report", "extra"}, `unknown command "extra"`},
+		{[]string{"prices", "bogus"}, `unknown command "bogus" for "costctl prices"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
