@@ -53,32 +53,7 @@ func TestScriptsClickHouse(t *testing.T) {
 	// its data folder goes with it.
 	t.Cleanup(chtest.Stop)
 	server := strings.TrimSuffix(db, db[strings.LastIndex(db, "/")+1:])
-	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("testdata", "script"),
-		RequireExplicitExec: true,
-		Setup: func(env *testscript.Env) error {
-			env.Setenv("SAMPLE", filepath.Join(root, "testdata", "sample"))
-			env.Setenv("SHARED", sharedDir(root))
-			env.Setenv("TZ", "UTC")
-			env.Setenv(envScriptDB, fmt.Sprintf("%scostctl_script_%d_%d_", server, os.Getpid(), scriptCounter.Add(1)))
-			return nil
-		},
-		Condition: func(cond string) (bool, error) {
-			if cond != "shared" {
-				return false, fmt.Errorf("unknown condition %q", cond)
-			}
-			return sharedDir(root) != "", nil
-		},
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"jsonget":  cmdJSONGet,
-			"jsonnear": cmdJSONNear,
-			"jsonlen":  cmdJSONLen,
-			"exitcode": cmdExitCode,
-			"validdoc": cmdValidDoc,
-		},
-	})
+	testscript.Run(t, scriptParams(t, "clickhouse", func(env *testscript.Env) {
+		env.Setenv(envScriptDB, fmt.Sprintf("%scostctl_script_%d_%d_", server, os.Getpid(), scriptCounter.Add(1)))
+	}))
 }

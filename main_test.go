@@ -29,27 +29,40 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end scripts in testdata/script. $SAMPLE is
 // the bundled sample and $SHARED the shared real-world files; scripts that
-// need $SHARED skip themselves with [!shared] when it is absent.
+// need $SHARED skip themselves with [!shared] when it is absent, and steps
+// that only a SQLite store has (a --db that is a plain file) are marked
+// [sqlite].
 func TestScripts(t *testing.T) {
+	testscript.Run(t, scriptParams(t, "sqlite", nil))
+}
+
+// scriptParams are the script settings both store backends run with;
+// setenv adds the backend's own variables.
+func scriptParams(t *testing.T, backend string, setenv func(*testscript.Env)) testscript.Params {
 	root, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
+	return testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLE", filepath.Join(root, "testdata", "sample"))
 			env.Setenv("SHARED", sharedDir(root))
 			env.Setenv("TZ", "UTC")
+			if setenv != nil {
+				setenv(env)
+			}
 			return nil
 		},
-		// [shared] holds when ../shared, with the real-world files, is there.
 		Condition: func(cond string) (bool, error) {
-			if cond != "shared" {
-				return false, fmt.Errorf("unknown condition %q", cond)
+			switch cond {
+			case "shared":
+				return sharedDir(root) != "", nil
+			case "sqlite", "clickhouse":
+				return cond == backend, nil
 			}
-			return sharedDir(root) != "", nil
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"jsonget":  cmdJSONGet,
@@ -58,7 +71,7 @@ func TestScripts(t *testing.T) {
 			"exitcode": cmdExitCode,
 			"validdoc": cmdValidDoc,
 		},
-	})
+	}
 }
 
 // sharedDir is ../shared beside the repository, or "" when it is absent.

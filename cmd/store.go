@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/costctl/costctl/analyze/store"
@@ -61,11 +62,35 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, 
 			return nil, usageErrorf("store %s does not exist: run costctl ingest first, or pass --db", path)
 		}
 	}
-	st, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
-	if err != nil {
-		return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w", path, err))
+	if !readOnly {
+		if err := checkStoreFolder(path); err != nil {
+			return nil, err
+		}
 	}
-	return st, nil
+	st, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
+	switch {
+	case err == nil:
+		return st, nil
+	case store.IsNotAStore(err):
+		return nil, usageErrorf("store %s is not a costctl store (%v): pass the --db of a store costctl wrote, or a new file name", path, err)
+	case store.IsAccessDenied(err):
+		return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w; costctl needs write access to the file and its folder, even to read it, because SQLite keeps -wal and -shm files beside it: copy the store to a writable folder", path, err))
+	}
+	return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w", path, err))
+}
+
+// checkStoreFolder says plainly when the folder of a new or written store
+// is missing, rather than SQLite's "unable to open database file".
+func checkStoreFolder(path string) error {
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return usageErrorf("store %s: folder %s does not exist: create it or pass another --db", path, dir)
+	}
+	if err == nil && !info.IsDir() {
+		return usageErrorf("store %s: %s is not a folder", path, dir)
+	}
+	return nil
 }
 
 // sqlitePath strips the optional sqlite:// scheme.
