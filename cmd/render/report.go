@@ -116,7 +116,10 @@ func reportCSV(w io.Writer, rep *analyze.Report) error {
 	}
 
 	if len(rep.By) == 0 {
+		// Without --by the one group is the total: write it once.
 		_ = cw.Write(csvFigures(rep.Totals))
+		cw.Flush()
+		return cw.Error()
 	}
 	for _, g := range rep.Groups {
 		row := make([]string, 0, len(rep.By)+len(csvFigureHeader))
