@@ -98,6 +98,9 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	rep.Groups = sortedGroups(groups, opts.By, &total, opts.Top)
 	rep.UnpricedModels = sortedUnpriced(unpriced)
 	rep.Warnings = append(append([]string{}, pc.warnings()...), versionWarnings(opts.StoredVersions, table.Version())...)
+	if hidden := len(groups) - len(rep.Groups); hidden > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("--top %d shows %d of %d groups; the totals cover all %d", opts.Top, len(rep.Groups), len(groups), len(groups)))
+	}
 	return rep, nil
 }
 

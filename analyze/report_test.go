@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,6 +151,9 @@ func TestBuildReportTimeOrderAndTop(t *testing.T) {
 		t.Fatalf("--top 1 kept %d groups", len(rep.Groups))
 	}
 	near(t, "total under --top", rep.Totals.CostUSD, 1110*0.8/1e6)
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "shows 1 of 3 groups") {
+		t.Errorf("warnings %q, want one saying 1 of 3 groups are shown", rep.Warnings)
+	}
 }
 
 func TestBuildReportWarnings(t *testing.T) {
