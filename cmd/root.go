@@ -19,6 +19,10 @@ import (
 type app struct {
 	io *IO
 	v  *viper.Viper
+
+	// known holds every key a flag is bound to, to catch typos in the
+	// config file.
+	known map[string]bool
 }
 
 // Main runs costctl with args and returns the process exit code.
@@ -34,7 +38,7 @@ func Main(ctx context.Context, args []string, streams *IO) int {
 }
 
 func newRootCmd(streams *IO) *cobra.Command {
-	a := &app{io: streams, v: newViper()}
+	a := &app{io: streams, v: newViper(), known: map[string]bool{}}
 	root := &cobra.Command{
 		Use:           "costctl",
 		Short:         "Where your LLM API money goes, and what it would cost under another setup",
@@ -89,6 +93,9 @@ func (a *app) loadConfig(_ *cobra.Command) error {
 		if err := a.v.ReadInConfig(); err != nil {
 			return usageErrorf("config %s: %w", path, err)
 		}
+		if err := a.checkConfigKeys(path); err != nil {
+			return err
+		}
 	}
 
 	level := slog.LevelWarn
@@ -123,6 +130,7 @@ func (a *app) bindFlags(c *cobra.Command, command string, names ...string) {
 		if err := a.v.BindPFlag(key, c.Flags().Lookup(name)); err != nil {
 			panic(fmt.Sprintf("bind %s: %v", key, err)) // a programming error: the flag must exist
 		}
+		a.known[key] = true
 	}
 }
 

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,5 +65,20 @@ func TestExitCodesInHelp(t *testing.T) {
 		if !strings.Contains(out.String(), "Exit codes:") || !strings.Contains(out.String(), "partial ingest") {
 			t.Errorf("%v help lacks the exit codes", args)
 		}
+	}
+}
+
+// TestConfigUnknownKey checks that a typo in the config file is an error
+// naming the key, not a setting silently ignored.
+func TestConfigUnknownKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "costctl.yaml")
+	if err := os.WriteFile(cfg, []byte("report:\n  formt: json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	streams, _, errOut := TestIO("")
+	code := Main(context.Background(), []string{"--config", cfg, "--db", filepath.Join(dir, "x.db"), "report"}, streams)
+	if code != ExitUsage || !strings.Contains(errOut.String(), `unknown key "report.formt"`) {
+		t.Errorf("exit %d, stderr %q: want the unknown key named", code, errOut.String())
 	}
 }
