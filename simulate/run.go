@@ -58,6 +58,7 @@ type runner struct {
 	quality     map[string]*qualityAcc
 	backtest    *backtestAcc
 	first, last time.Time
+	endpoints   map[string]bool // every endpoint replayed, for unmatched policy names
 }
 
 type groupAcc struct {
@@ -84,6 +85,7 @@ func newRunner(e *engine, p *Policy, opts Options) *runner {
 	r := &runner{
 		e: e, opts: opts, levers: p.Levers(), groups: map[string]*groupAcc{},
 		cells: newCellSet(opts.By, opts.Loc), quality: map[string]*qualityAcc{},
+		endpoints: map[string]bool{},
 	}
 	var set leverSet
 	for i, name := range r.levers {
@@ -111,6 +113,7 @@ func (r *runner) add(req *analyze.Request) error {
 		r.first = req.Time
 	}
 	r.last = req.Time
+	r.endpoints[req.Endpoint] = true
 
 	cost, priced, err := r.e.cost(req)
 	if err != nil {
@@ -223,7 +226,7 @@ func (r *runner) result() (*Simulation, error) {
 	if r.backtest != nil {
 		sim.Backtest = r.backtest.result(r.e.policy)
 	}
-	sim.Warnings = r.warnings()
+	sim.Warnings = append(r.warnings(), unmatchedWarnings(r.e.policy, r.endpoints)...)
 	return sim, nil
 }
 
