@@ -12,13 +12,17 @@ import (
 
 // IngestSummary writes what an ingest read, stored, merged and rejected.
 func IngestSummary(w io.Writer, s *ingest.Summary) error {
-	fmt.Fprintf(w, "read %s files (%s): %s lines, %s requests\n",
-		Count(int64(len(s.Files))), formatCounts(s.Files), Count(s.Lines), Count(s.Requests))
-	fmt.Fprintf(w, "stored %s new requests; merged %s duplicate copies (the most complete copy is kept)\n",
-		Count(s.Stored), Count(s.Merged))
+	fmt.Fprintf(w, "read %s (%s): %s, %s\n", plural(int64(len(s.Files)), "file"), formatCounts(s.Files),
+		plural(s.Lines, "line"), plural(s.Requests, "request"))
+	if s.Unchanged > 0 {
+		fmt.Fprintf(w, "skipped %s unchanged since the last ingest\n", plural(s.Unchanged, "file"))
+	}
+	fmt.Fprintf(w, "stored %s; merged %s (the most complete copy is kept)\n",
+		plural(s.Stored, "new request"), plural(s.Merged, "duplicate copy"))
+	billingSummary(w, s.Billing)
 
 	if n := s.RejectedLines(); n > 0 {
-		fmt.Fprintf(w, "rejected %s lines: %s\n", Count(n), reasonCounts(s.Rejected))
+		fmt.Fprintf(w, "rejected %s: %s\n", plural(n, "line"), reasonCounts(s.Rejected))
 		for _, ex := range s.Examples {
 			fmt.Fprintf(w, "  %s\n", ex)
 		}
@@ -27,10 +31,31 @@ func IngestSummary(w io.Writer, s *ingest.Summary) error {
 		fmt.Fprintf(w, "not read: %s\n", e)
 	}
 	for _, m := range s.Unpriced {
-		fmt.Fprintf(w, "unpriced: %s request lines of model %q (provider %q) stored without a cost; add the model with --prices FILE\n",
-			Count(m.Requests), m.Model, m.Provider)
+		fmt.Fprintf(w, "unpriced: %s of model %q (provider %q) stored without a cost; add the model with --prices FILE\n",
+			plural(m.Requests, "request line"), m.Model, m.Provider)
 	}
 	return nil
+}
+
+// billingSummary writes one line per billing export: bills are stored
+// apart from requests and never count as requests.
+func billingSummary(w io.Writer, files []ingest.BillingFile) {
+	for _, b := range files {
+		fmt.Fprintf(w, "billing export %s (%s): %s stored, %s replaced by a more complete copy, %s already stored\n",
+			b.Source, b.Shape, plural(b.Inserted, "line"), Count(b.Replaced), Count(b.Kept))
+	}
+}
+
+// plural writes a count and its noun, adding "s" (or "ies" for "copy")
+// unless the count is one.
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "copy") {
+		return Count(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
+	}
+	return Count(n) + " " + noun + "s"
 }
 
 // formatCounts is "claude-code 9, costctl-jsonl 1".
