@@ -12,8 +12,12 @@ import (
 
 // IngestSummary writes what an ingest read, stored, merged and rejected.
 func IngestSummary(w io.Writer, s *ingest.Summary) error {
-	fmt.Fprintf(w, "read %s (%s): %s, %s\n", plural(int64(len(s.Files)), "file"), formatCounts(s.Files),
-		plural(s.Lines, "line"), plural(s.Requests, "request"))
+	if len(s.Files) == 0 {
+		fmt.Fprintln(w, "read no request log")
+	} else {
+		fmt.Fprintf(w, "read %s (%s): %s, %s\n", plural(int64(len(s.Files)), "file"), formatCounts(s.Files),
+			plural(s.Lines, "line"), plural(s.Requests, "request"))
+	}
 	if s.Unchanged > 0 {
 		fmt.Fprintf(w, "skipped %s unchanged since the last ingest\n", plural(s.Unchanged, "file"))
 	}
