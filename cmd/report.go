@@ -161,7 +161,10 @@ func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Rep
 	}
 	return analyze.BuildReport(cells, table, analyze.ReportOptions{
 		By: opts.by, Top: opts.top, StoredVersions: versions, GeneratedBy: generatedBy(),
-		Window: analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
+		// Only the JSON document carries cells; check builds its own
+		// reports with no format set and needs them.
+		OmitCells: opts.format != "" && opts.format != render.FormatJSON,
+		Window:    analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
 	})
 }
 
