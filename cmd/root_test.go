@@ -82,3 +82,23 @@ func TestConfigUnknownKey(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want the unknown key named", code, errOut.String())
 	}
 }
+
+// TestReportMigratesOlderStore: a report on a store an older costctl wrote
+// migrates it and reads it, rather than asking for a write first. The
+// fixture holds 40 requests in schema version 1.
+func TestReportMigratesOlderStore(t *testing.T) {
+	fixture, err := os.ReadFile(filepath.Join("..", "analyze", "store", "testdata", "schema-v1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "old.db")
+	if err := os.WriteFile(db, fixture, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	streams, out, errOut := TestIO("")
+	code := Main(context.Background(), []string{"--db", db, "report", "--format", "csv"}, streams)
+	if code != ExitOK || !strings.HasPrefix(strings.Split(out.String(), "\n")[1], "40,") {
+		t.Errorf("exit %d, stdout %q, stderr %q: want the 40 requests reported", code, out.String(), errOut.String())
+	}
+}

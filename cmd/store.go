@@ -68,6 +68,10 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, 
 		}
 	}
 	st, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
+	var older *store.OlderSchemaError
+	if errors.As(err, &older) {
+		st, err = migrateThenOpen(ctx, path)
+	}
 	switch {
 	case err == nil:
 		return st, nil
@@ -77,6 +81,19 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, 
 		return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w; costctl needs write access to the file and its folder, even to read it, because SQLite keeps -wal and -shm files beside it: copy the store to a writable folder", path, err))
 	}
 	return nil, withCode(ExitRuntime, fmt.Errorf("store %s: %w", path, err))
+}
+
+// migrateThenOpen brings a store written by an older costctl up to date,
+// so that a report after an upgrade just works, then opens it read-only.
+func migrateThenOpen(ctx context.Context, path string) (*store.Store, error) {
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, path, store.Options{ReadOnly: true})
 }
 
 // checkStoreFolder says plainly when the folder of a new or written store

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -43,4 +44,16 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// OlderSchemaError is a store opened read-only whose schema predates this
+// costctl: read-only opens never migrate, so it must be opened for writing
+// once.
+type OlderSchemaError struct {
+	Have, Supported int
+}
+
+func (e *OlderSchemaError) Error() string {
+	return fmt.Sprintf("open store: schema version %d is older than %d: open it once without read-only mode (for example with costctl ingest) to migrate it",
+		e.Have, e.Supported)
 }

@@ -172,8 +172,7 @@ func (s *Store) enableWAL(ctx context.Context) error {
 
 func checkReadable(have int) error {
 	if have < supportedSchema {
-		return fmt.Errorf("open store: schema version %d is older than %d: open it once without read-only mode (for example with costctl ingest) to migrate it",
-			have, supportedSchema)
+		return &OlderSchemaError{Have: have, Supported: supportedSchema}
 	}
 	return nil
 }

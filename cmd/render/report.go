@@ -68,6 +68,11 @@ func reportGrid(rep *analyze.Report) grid {
 	for i := len(rep.By); i < len(g.header); i++ {
 		g.numeric[i] = true
 	}
+	if len(rep.By) == 0 {
+		// Without --by the one group is the total: one row.
+		g.rows = [][]string{figureCells(rep.Totals)}
+		return g
+	}
 
 	for _, grp := range rep.Groups {
 		row := make([]string, 0, len(g.header))
@@ -82,10 +87,6 @@ func reportGrid(rep *analyze.Report) grid {
 		g.footer[0] = "total"
 	}
 	g.footer = append(g.footer, figureCells(rep.Totals)...)
-	if len(rep.By) == 0 {
-		g.footer = nil
-		g.rows = append(g.rows, figureCells(rep.Totals))
-	}
 	return g
 }
 
