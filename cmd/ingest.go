@@ -19,6 +19,7 @@ type ingestOptions struct {
 	assumeTime  time.Time
 	strict      bool
 	listFormats bool
+	explain     string // a file to explain instead of ingesting
 	output      string // summary format: table (text for people) or json
 	// fieldMap is the dimensions: config section with the --map flags
 	// laid over it.
@@ -53,10 +54,11 @@ A path not found in a file's first records is reported on stderr.`,
 	f.String("assume-time", "", "RFC 3339 time for records that carry none (else they are rejected)")
 	f.Bool("strict", false, "store nothing from an input with any rejected line")
 	f.Bool("list-formats", false, "list the input formats and exit")
+	f.String("explain", "", "show FILE's detected format, the field mapping and its first requests, storing nothing")
 	f.String("format", render.FormatTable, "summary format: table (text) or json")
 	f.StringArray("map", nil, "set dimension DIM from PATH in each raw record, as DIM=PATH (repeatable)")
 	f.Bool("hash-ids", false, "store user and customer ids as HMAC-SHA256 pseudonyms keyed with COSTCTL_HASH_KEY or the config's hash_key")
-	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats", "format", "map", "hash-ids")
+	a.bindFlags(c, "ingest", "input-format", "assume-time", "strict", "list-formats", "format", "map", "hash-ids", "explain")
 	return c
 }
 
@@ -68,6 +70,7 @@ func (a *app) ingestOptions(args []string) (ingestOptions, error) {
 		strict:      a.v.GetBool("ingest.strict"),
 	}
 	opts.listFormats = a.v.GetBool("ingest.list_formats")
+	opts.explain = a.v.GetString("ingest.explain")
 	if opts.output != render.FormatTable && opts.output != render.FormatJSON {
 		return opts, usageErrorf("--format %q: want table or json", opts.output)
 	}
@@ -87,7 +90,7 @@ func (a *app) ingestOptions(args []string) (ingestOptions, error) {
 	if opts.hashKey, err = a.hashKey(); err != nil {
 		return opts, err
 	}
-	if !opts.listFormats && len(opts.paths) == 0 {
+	if !opts.listFormats && opts.explain == "" && len(opts.paths) == 0 {
 		return opts, usageErrorf("ingest needs at least one FILE, DIR or - (standard input)")
 	}
 	return opts, nil
@@ -96,6 +99,9 @@ func (a *app) ingestOptions(args []string) (ingestOptions, error) {
 func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 	if opts.listFormats {
 		return render.Formats(a.io.Out, logs.Formats())
+	}
+	if opts.explain != "" {
+		return a.runExplain(ctx, opts)
 	}
 	table, err := a.priceTable()
 	if err != nil {
@@ -200,4 +206,19 @@ func (a *app) hashKey() ([]byte, error) {
 		return nil, usageErrorf("--hash-ids: the hash key is %d bytes: use at least %d, for example the output of openssl rand -hex 32", len(key), ingest.MinHashKeyBytes)
 	}
 	return []byte(key), nil
+}
+
+// runExplain shows how a file would be read, storing nothing; a mapping
+// path that matches nothing is a warning in its output.
+func (a *app) runExplain(ctx context.Context, opts ingestOptions) error {
+	e, err := ingest.Explain(ctx, opts.explain, logs.Options{
+		Format: opts.inputFormat, AssumeTime: opts.assumeTime, Map: opts.fieldMap,
+	})
+	if err != nil {
+		return usageErrorf("explain %s: %w", opts.explain, err)
+	}
+	if opts.output == render.FormatJSON {
+		return render.JSON(a.io.Out, e)
+	}
+	return render.Explanation(a.io.Out, e)
 }
