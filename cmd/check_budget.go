@@ -112,11 +112,7 @@ func (a *app) runBudgetCheck(ctx context.Context, opts checkOptions) error {
 }
 
 func (a *app) budgetCheck(ctx context.Context, budgets analyze.MonthlyBudgets, asOf time.Time, loc *time.Location) (*analyze.BudgetCheck, error) {
-	table, err := a.priceTable()
-	if err != nil {
-		return nil, err
-	}
-	st, err := a.openBackend(ctx, true)
+	table, st, err := a.readStore(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -77,11 +77,7 @@ func (a *app) runMonthToDate(ctx context.Context, opts reportOptions, rep *analy
 // forecastMonth reads the daily costs of the four weeks before --as-of and
 // of the month so far.
 func (a *app) forecastMonth(ctx context.Context, opts reportOptions) (*analyze.MonthToDate, error) {
-	table, err := a.priceTable()
-	if err != nil {
-		return nil, err
-	}
-	st, err := a.openBackend(ctx, true)
+	table, st, err := a.readStore(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -100,11 +100,7 @@ func (a *app) runReconcile(ctx context.Context, opts reconcileOptions) error {
 }
 
 func (a *app) buildReconciliation(ctx context.Context, opts reconcileOptions) (*billing.Reconciliation, error) {
-	table, err := a.priceTable()
-	if err != nil {
-		return nil, err
-	}
-	st, err := a.openBackend(ctx, true)
+	table, st, err := a.readStore(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -140,11 +140,7 @@ func (a *app) runReport(ctx context.Context, opts reportOptions) error {
 }
 
 func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Report, error) {
-	table, err := a.priceTable()
-	if err != nil {
-		return nil, err
-	}
-	st, err := a.openBackend(ctx, true)
+	table, st, err := a.readStore(ctx)
 	if err != nil {
 		return nil, err
 	}

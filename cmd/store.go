@@ -119,3 +119,18 @@ func sqlitePath(db string) string {
 func (a *app) priceTable() (*pricing.Table, error) {
 	return a.activeTable()
 }
+
+// readStore returns the active price table and the store opened for
+// reading: what every command that reports on stored requests needs. The
+// caller closes the store.
+func (a *app) readStore(ctx context.Context) (*pricing.Table, store.Backend, error) {
+	table, err := a.priceTable()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := a.openBackend(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return table, st, nil
+}
