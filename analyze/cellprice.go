@@ -133,7 +133,7 @@ func (p *cellPricer) warnings() []string {
 
 func newCellDoc(c *Cell, by []string) CellDoc {
 	doc := CellDoc{
-		Key: keyObject(by, c.Key), ModelID: c.ModelID, Model: c.Model, Provider: c.Provider,
+		Key: KeyObject(by, c.Key), ModelID: c.ModelID, Model: c.Model, Provider: c.Provider,
 		PriceRowID: c.PriceRowID, ServiceTier: c.ServiceTier, ContextBand: c.ContextBand,
 		InferenceGeo: c.InferenceGeo, Speed: c.Speed,
 		Requests: c.Requests, UnknownCostRequests: c.NoUsage, WebSearches: c.Usage.WebSearches,

@@ -166,7 +166,7 @@ func sortedGroups(groups map[string]*groupAcc, by []string, total *tally, top in
 			share = 100 * f.CostUSD / totalUSD
 		}
 		f.SharePct = &share
-		out = append(out, Group{Key: keyObject(by, g.key), Figures: f})
+		out = append(out, Group{Key: KeyObject(by, g.key), Figures: f})
 	}
 	return out
 }
@@ -190,20 +190,6 @@ func compareKeys(by, a, b []string) int {
 		return strings.Compare(a[i], b[i])
 	}
 	return 0
-}
-
-// keyObject maps each --by dimension to its value; hour_of_day is a number.
-func keyObject(by, key []string) map[string]any {
-	obj := make(map[string]any, len(by))
-	for i, d := range by {
-		if d == DimHourOfDay {
-			h, _ := strconv.Atoi(key[i])
-			obj[d] = h
-			continue
-		}
-		obj[d] = key[i]
-	}
-	return obj
 }
 
 func noteUnpriced(models map[[2]string]*UnpricedModel, c *Cell, t *tally) {

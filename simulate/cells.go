@@ -11,74 +11,6 @@ import (
 	"github.com/costctl/costctl/pricing"
 )
 
-// keyOf returns a request's value of each --by dimension, labelled as the
-// store labels them: model is the canonical id when priced, day and hour
-// are taken in loc.
-func keyOf(by []string, r *analyze.Request, loc *time.Location) []string {
-	key := make([]string, len(by))
-	for i, dim := range by {
-		key[i] = dimValue(dim, r, loc)
-	}
-	return key
-}
-
-func dimValue(dim string, r *analyze.Request, loc *time.Location) string {
-	switch dim {
-	case analyze.DimEndpoint:
-		return r.Endpoint
-	case analyze.DimTier:
-		return r.Tier
-	case analyze.DimCustomer:
-		return r.Customer
-	case analyze.DimUser:
-		return r.User
-	case analyze.DimSession:
-		return r.Session
-	case analyze.DimModel:
-		return cmp.Or(r.ModelID, r.Model)
-	case analyze.DimProvider:
-		return r.Provider
-	case analyze.DimServiceTier:
-		return r.ServiceTier
-	case analyze.DimWorkspace:
-		return r.Workspace
-	case analyze.DimProject:
-		return r.Project
-	case analyze.DimAPIKey:
-		return r.APIKey
-	case analyze.DimSource:
-		return r.Source
-	}
-	return timeLabel(dim, r.Time.In(loc))
-}
-
-// timeLabel labels day, hour_of_day and hour. The hour starts by
-// subtracting minutes, so the two 01:00 hours of a fall-back stay apart.
-func timeLabel(dim string, t time.Time) string {
-	switch dim {
-	case analyze.DimDay:
-		return t.Format(time.DateOnly)
-	case analyze.DimHourOfDay:
-		return strconv.Itoa(t.Hour())
-	}
-	into := time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond())
-	return t.Add(-into).Format(time.RFC3339)
-}
-
-// keyObject maps each dimension to its value; hour_of_day is a number.
-func keyObject(by, key []string) map[string]any {
-	obj := make(map[string]any, len(by))
-	for i, d := range by {
-		if d == analyze.DimHourOfDay {
-			h, _ := strconv.Atoi(key[i])
-			obj[d] = h
-			continue
-		}
-		obj[d] = key[i]
-	}
-	return obj
-}
-
 // cellSet accumulates the projected traffic into report cells.
 type cellSet struct {
 	by    []string
@@ -94,7 +26,7 @@ func newCellSet(by []string, loc *time.Location) *cellSet {
 // summariser model without adding a request.
 func (s *cellSet) add(r *analyze.Request, isRequest bool) {
 	c := analyze.Cell{
-		Key: keyOf(s.by, r, s.loc), Provider: r.Provider, Model: r.Model, ModelID: r.ModelID,
+		Key: analyze.RequestKey(s.by, r, s.loc), Provider: r.Provider, Model: r.Model, ModelID: r.ModelID,
 		PriceRowID: r.PriceRowID, ContextBand: r.ContextBand, ServiceTier: r.ServiceTier,
 		InferenceGeo: r.InferenceGeo, Speed: r.Speed,
 	}
@@ -160,7 +92,7 @@ func compareKey(dim, a, b string) int {
 // cellDoc prices one cell class by class, as report does.
 func cellDoc(e *engine, c *analyze.Cell, by []string) (analyze.CellDoc, error) {
 	d := analyze.CellDoc{
-		Key: keyObject(by, c.Key), ModelID: c.ModelID, Model: c.Model, Provider: c.Provider,
+		Key: analyze.KeyObject(by, c.Key), ModelID: c.ModelID, Model: c.Model, Provider: c.Provider,
 		PriceRowID: c.PriceRowID, ServiceTier: c.ServiceTier, ContextBand: c.ContextBand,
 		InferenceGeo: c.InferenceGeo, Speed: c.Speed, Requests: c.Requests,
 		UnknownCostRequests: c.NoUsage, WebSearches: c.Usage.WebSearches,

@@ -187,7 +187,7 @@ func (r *runner) bill(s *scenario, w *work, isRequest bool) error {
 }
 
 func (r *runner) group(req *analyze.Request) *groupAcc {
-	key := keyOf(r.opts.By, req, r.opts.Loc)
+	key := analyze.RequestKey(r.opts.By, req, r.opts.Loc)
 	id := strings.Join(key, "\x00")
 	g, ok := r.groups[id]
 	if !ok {
@@ -284,7 +284,7 @@ func (r *runner) groupResults() []GroupResult {
 	out := make([]GroupResult, 0, len(accs))
 	for _, g := range accs {
 		out = append(out, GroupResult{
-			Key: keyObject(r.opts.By, g.key), BaselineRequests: g.baseN, ProjectedRequests: g.projN,
+			Key: analyze.KeyObject(r.opts.By, g.key), BaselineRequests: g.baseN, ProjectedRequests: g.projN,
 			BaselineCostUSD: g.base.USD(), ProjectedCostUSD: g.proj.USD(), SavingsUSD: savings(g.base, g.proj),
 		})
 	}
