@@ -29,6 +29,8 @@ type Report struct {
 	Cells             []CellDoc       `json:"cells"`
 	UnpricedModels    []UnpricedModel `json:"unpriced_models"`
 	Warnings          []string        `json:"warnings"`
+	// VsLoggedCost is set by report --vs-logged-cost.
+	VsLoggedCost *LoggedCostComparison `json:"vs_logged_cost,omitempty"`
 }
 
 // Window is the time range a document covers; nil ends are open.

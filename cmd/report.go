@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/store"
 	"github.com/costctl/costctl/cmd/render"
+	"github.com/costctl/costctl/pricing"
 )
 
 type reportOptions struct {
@@ -25,6 +27,7 @@ type reportOptions struct {
 	chartPNG     string    // directory for PNG charts; empty writes none
 	monthToDate  bool      // window = the month so far of asOf, plus a forecast
 	asOf         time.Time // the time month to date is taken at
+	vsLogged     bool      // compare with the cost the logs themselves carry
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -53,9 +56,10 @@ Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 	f.String("format", render.FormatTable, "output format: table, json, csv, markdown or html (one self-contained file with charts)")
 	f.StringP("output", "o", "", "write to FILE instead of standard output")
 	f.String("chart-png", "", "also write the HTML report's charts as PNG files into DIR")
+	f.Bool("vs-logged-cost", false, "compare costctl's price with the cost the logs carry (proxy spend logs, observability exports)")
 	f.Bool("month-to-date", false, "report the calendar month so far in --tz and forecast its end")
 	f.String("as-of", "", "with --month-to-date: take the month at this RFC 3339 time (default: now)")
-	a.bindFlags(c, "report", "by", "since", "until", "tz", "top", "format", "output", "chart-png", "month-to-date", "as-of")
+	a.bindFlags(c, "report", "by", "since", "until", "tz", "top", "format", "output", "chart-png", "vs-logged-cost", "month-to-date", "as-of")
 	return c
 }
 
@@ -66,6 +70,7 @@ func (a *app) reportOptions() (reportOptions, error) {
 		format:   a.v.GetString("report.format"),
 		output:   a.v.GetString("report.output"),
 		chartPNG: a.v.GetString("report.chart_png"),
+		vsLogged: a.v.GetBool("report.vs_logged_cost"),
 	}
 	if err := checkDims(opts.by); err != nil {
 		return opts, err
@@ -155,13 +160,29 @@ func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Rep
 	if err != nil {
 		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
 	}
-	return analyze.BuildReport(cells, table, analyze.ReportOptions{
+	rep, err := analyze.BuildReport(cells, table, analyze.ReportOptions{
 		By: opts.by, Top: opts.top, StoredVersions: versions, GeneratedBy: generatedBy(),
 		// Only the JSON document carries cells; check builds its own
 		// reports with no format set and needs them.
 		OmitCells: opts.format != "" && opts.format != render.FormatJSON,
 		Window:    analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
 	})
+	if err != nil || !opts.vsLogged {
+		return rep, err
+	}
+	rep.VsLoggedCost, err = compareLoggedCost(ctx, st, table, opts)
+	return rep, err
+}
+
+// compareLoggedCost reads the window's requests once: the logged cost is
+// kept per request, not in the rollups.
+func compareLoggedCost(ctx context.Context, st store.Backend, table *pricing.Table, opts reportOptions) (*analyze.LoggedCostComparison, error) {
+	b := analyze.NewLoggedCostBuilder(table, opts.by, opts.loc)
+	err := st.Scan(ctx, analyze.Query{Since: opts.since, Until: opts.until}, b.Add)
+	if err != nil {
+		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
+	}
+	return b.Result(), nil
 }
 
 // writeDocument sends a command's result to -o FILE or standard output.

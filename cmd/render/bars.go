@@ -93,8 +93,14 @@ func blocks(cells float64, width int) string {
 // ReportOnTerminal writes a report as Report does, with the bar column
 // when ReportBars holds for it.
 func ReportOnTerminal(w io.Writer, rep *analyze.Report, format string, terminal bool) error {
+	var err error
 	if ReportBars(rep, format, terminal) {
-		return ReportWithBars(w, rep)
+		err = ReportWithBars(w, rep)
+	} else {
+		err = Report(w, rep, format)
 	}
-	return Report(w, rep, format)
+	if err != nil {
+		return err
+	}
+	return LoggedCost(w, rep, format)
 }
