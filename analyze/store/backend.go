@@ -146,35 +146,12 @@ func groupOf(p *plan, g *CellGroup, names map[int64]string) group {
 // ScanPriced is Scan that also passes the version of the price table that
 // priced each request.
 func (s *Store) ScanPriced(ctx context.Context, q analyze.Query, fn func(r *analyze.Request, priceTable string) error) error {
-	dict, err := s.readWholeDict(ctx)
-	if err != nil {
-		return err
-	}
-	query, args := scanSQL(q)
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("scan requests: %w", err)
-	}
-	defer rows.Close()
-
-	var r row
-	var req analyze.Request
-	fields := r.fields()
-	for rows.Next() {
-		if err := rows.Scan(fields...); err != nil {
-			return fmt.Errorf("scan requests: %w", err)
-		}
-		if err := decodeRow(&r, dict, &req); err != nil {
+	return s.scanRows(ctx, q, func(r *row, dict map[int64]string, req *analyze.Request) error {
+		if err := RestoreKey(req, r.key); err != nil {
 			return err
 		}
-		if err := RestoreKey(&req, r.key); err != nil {
-			return err
-		}
-		if err := fn(&req, dict[r.dict[dPriceTable]]); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(req, dict[r.dict[dPriceTable]])
+	})
 }
 
 // RestoreKey sets r.ID or r.RecordHash from the stored dedup key, which

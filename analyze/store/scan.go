@@ -27,6 +27,14 @@ var statusNames = map[int64]analyze.Status{
 // sources), not with requests. An error from fn stops the scan and is
 // returned as is.
 func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request) error) error {
+	return s.scanRows(ctx, q, func(_ *row, _ map[int64]string, req *analyze.Request) error {
+		return fn(req)
+	})
+}
+
+// scanRows runs the scan query and calls each with every decoded row, in
+// time order; Scan and ScanPriced differ only in what they pass on.
+func (s *Store) scanRows(ctx context.Context, q analyze.Query, each func(*row, map[int64]string, *analyze.Request) error) error {
 	dict, err := s.readWholeDict(ctx)
 	if err != nil {
 		return err
@@ -49,7 +57,7 @@ func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Requ
 		if err := decodeRow(&r, dict, &req); err != nil {
 			return err
 		}
-		if err := fn(&req); err != nil {
+		if err := each(&r, dict, &req); err != nil {
 			return err
 		}
 	}
