@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"cmp"
 	"sort"
 	"time"
 
@@ -79,4 +80,20 @@ func PeriodStart(split []time.Time, i int) time.Time {
 		return time.Time{}
 	}
 	return split[i-1]
+}
+
+// CompareCells orders cells by key (hour_of_day as a number), then by the
+// fields that decide a price, so every backend and the simulator list
+// cells in one order.
+func CompareCells(by []string, a, b *Cell) int {
+	if n := CompareKeys(by, a.Key, b.Key); n != 0 {
+		return n
+	}
+	return cmp.Or(
+		cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Model, b.Model),
+		cmp.Compare(a.ModelID, b.ModelID), cmp.Compare(a.PriceRowID, b.PriceRowID),
+		cmp.Compare(a.ContextBand, b.ContextBand), cmp.Compare(a.ServiceTier, b.ServiceTier),
+		cmp.Compare(a.InferenceGeo, b.InferenceGeo), cmp.Compare(a.Speed, b.Speed),
+		cmp.Compare(a.Period, b.Period),
+	)
 }

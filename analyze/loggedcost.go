@@ -87,7 +87,7 @@ func (b *LoggedCostBuilder) Result() *LoggedCostComparison {
 		if di != dj {
 			return di > dj
 		}
-		return compareKeys(b.by, accs[i].key, accs[j].key) < 0
+		return CompareKeys(b.by, accs[i].key, accs[j].key) < 0
 	})
 
 	out := &LoggedCostComparison{Totals: b.total.figures(nil, nil), Groups: make([]LoggedCostFigures, 0, len(accs))}

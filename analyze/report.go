@@ -153,7 +153,7 @@ func sortedGroups(groups map[string]*groupAcc, by []string, total *tally, top in
 				return c > 0
 			}
 		}
-		return compareKeys(by, accs[i].key, accs[j].key) < 0
+		return CompareKeys(by, accs[i].key, accs[j].key) < 0
 	})
 	if top > 0 && len(accs) > top {
 		accs = accs[:top]
@@ -175,9 +175,9 @@ func sortedGroups(groups map[string]*groupAcc, by []string, total *tally, top in
 
 func isTimeDim(d string) bool { return d == DimDay || d == DimHour || d == DimHourOfDay }
 
-// compareKeys compares group keys dimension by dimension; hour_of_day
+// CompareKeys compares group keys dimension by dimension; hour_of_day
 // compares as a number so that 9 comes before 10.
-func compareKeys(by, a, b []string) int {
+func CompareKeys(by, a, b []string) int {
 	for i := range a {
 		if a[i] == b[i] {
 			continue

@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +52,7 @@ func (s *cellSet) docs(e *engine) ([]analyze.CellDoc, error) {
 	for _, c := range s.cells {
 		cells = append(cells, c)
 	}
-	slices.SortFunc(cells, func(a, b *analyze.Cell) int { return compareCells(s.by, a, b) })
+	slices.SortFunc(cells, func(a, b *analyze.Cell) int { return analyze.CompareCells(s.by, a, b) })
 
 	out := make([]analyze.CellDoc, 0, len(cells))
 	for _, c := range cells {
@@ -64,29 +63,6 @@ func (s *cellSet) docs(e *engine) ([]analyze.CellDoc, error) {
 		out = append(out, d)
 	}
 	return out, nil
-}
-
-func compareCells(by []string, a, b *analyze.Cell) int {
-	for i, dim := range by {
-		if n := compareKey(dim, a.Key[i], b.Key[i]); n != 0 {
-			return n
-		}
-	}
-	return cmp.Or(
-		cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Model, b.Model),
-		cmp.Compare(a.ModelID, b.ModelID), cmp.Compare(a.PriceRowID, b.PriceRowID),
-		cmp.Compare(a.ContextBand, b.ContextBand), cmp.Compare(a.ServiceTier, b.ServiceTier),
-		cmp.Compare(a.InferenceGeo, b.InferenceGeo), cmp.Compare(a.Speed, b.Speed),
-	)
-}
-
-func compareKey(dim, a, b string) int {
-	if dim == analyze.DimHourOfDay {
-		x, _ := strconv.Atoi(a)
-		y, _ := strconv.Atoi(b)
-		return cmp.Compare(x, y)
-	}
-	return cmp.Compare(a, b)
 }
 
 // cellDoc prices one cell class by class, as report does.

@@ -273,12 +273,7 @@ func (r *runner) groupResults() []GroupResult {
 		if c := accs[i].base.Big().Cmp(accs[j].base.Big()); c != 0 {
 			return c > 0
 		}
-		for k := range accs[i].key {
-			if n := compareKey(r.opts.By[k], accs[i].key[k], accs[j].key[k]); n != 0 {
-				return n < 0
-			}
-		}
-		return false
+		return analyze.CompareKeys(r.opts.By, accs[i].key, accs[j].key) < 0
 	})
 
 	out := make([]GroupResult, 0, len(accs))

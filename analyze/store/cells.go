@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,29 +100,7 @@ func cellIdentity(c *analyze.Cell) string {
 // dimension as text, which is chronological for day and hour labels), then
 // by the price fields.
 func sortCells(cells []analyze.Cell, by []string) {
-	slices.SortFunc(cells, func(a, b analyze.Cell) int {
-		for i, dim := range by {
-			if n := compareKey(dim, a.Key[i], b.Key[i]); n != 0 {
-				return n
-			}
-		}
-		return cmp.Or(
-			cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Model, b.Model),
-			cmp.Compare(a.ModelID, b.ModelID), cmp.Compare(a.PriceRowID, b.PriceRowID),
-			cmp.Compare(a.ContextBand, b.ContextBand), cmp.Compare(a.ServiceTier, b.ServiceTier),
-			cmp.Compare(a.InferenceGeo, b.InferenceGeo), cmp.Compare(a.Speed, b.Speed),
-			cmp.Compare(a.Period, b.Period),
-		)
-	})
-}
-
-func compareKey(dim, a, b string) int {
-	if dim == analyze.DimHourOfDay {
-		x, _ := strconv.Atoi(a)
-		y, _ := strconv.Atoi(b)
-		return cmp.Compare(x, y)
-	}
-	return cmp.Compare(a, b)
+	slices.SortFunc(cells, func(a, b analyze.Cell) int { return analyze.CompareCells(by, &a, &b) })
 }
 
 // timeLabels labels 15-minute buckets in one zone, caching each bucket.
