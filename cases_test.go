@@ -34,7 +34,7 @@ type costCase struct {
 var unreadFormats = map[string]bool{}
 
 // TestCostCases ingests every shared cost case through the command line
-// into a fresh store and compares the reported cost with the right answer.
+// into a fresh store and compares the reported cost with the expected one.
 func TestCostCases(t *testing.T) {
 	root, _ := os.Getwd()
 	shared := sharedDir(root)
@@ -174,8 +174,9 @@ func runCLI(args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-// checkExpectations checks a case's `expect` entries, mapped onto costctl's
-// summary, report and stored statuses as ../shared/cases/CASES.md says.
+// checkExpectations checks a case's `expect` entries: a partial stream is
+// status incomplete, missing usage is no_usage, and the record counts are
+// the ingest summary's stored requests and rejections by reason.
 func checkExpectations(t *testing.T, c costCase, db string, sum ingestSummary, rep caseReport) {
 	for key, want := range c.Expect {
 		switch key {

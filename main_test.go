@@ -28,10 +28,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script. $SAMPLE is
-// the bundled sample and $SHARED the shared real-world files; scripts that
-// need $SHARED skip themselves with [!shared] when it is absent, and steps
-// that only a SQLite store has (a --db that is a plain file) are marked
-// [sqlite].
+// the bundled sample and $SHARED the shared real-world files. Scripts that
+// need $SHARED skip themselves with [!shared] when it is absent. Steps that
+// only a SQLite store has (a --db that is a plain file) are marked [sqlite].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "sqlite", nil))
 }

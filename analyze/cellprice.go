@@ -64,7 +64,7 @@ func (p *cellPricer) priceInto(c *Cell, doc *CellDoc) (tally, error) {
 	}
 	if !ok {
 		// A row the active table no longer has prices nothing: the cell
-		// says so by an empty row id, as an unknown model's does. Requests
+		// shows it by an empty row id, as an unknown model's does. Requests
 		// that billed no token and no call (refused before any work) cost
 		// $0 whatever the price, so they are not unpriced.
 		if doc != nil {

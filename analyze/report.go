@@ -223,7 +223,7 @@ func sortedUnpriced(models map[[2]string]*UnpricedModel) []UnpricedModel {
 	return out
 }
 
-// versionWarnings says when stored requests were priced by another table
+// versionWarnings warns when stored requests were priced by another table
 // than the active one: the report re-prices them by row id.
 func versionWarnings(stored []string, active string) []string {
 	var out []string

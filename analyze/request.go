@@ -11,7 +11,7 @@ import (
 	"github.com/costctl/costctl/pricing"
 )
 
-// Status says how far a request's usage can be trusted.
+// Status is how far a request's usage can be trusted.
 type Status string
 
 // The request statuses of the data model.

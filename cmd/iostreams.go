@@ -8,7 +8,7 @@ import (
 	"golang.org/x/term"
 )
 
-// IO is where a command reads and writes. Results go to Out, progress and
+// IO is the set of streams a command reads and writes. Results go to Out, progress and
 // diagnostics to Err; progress is shown only when Err is a terminal.
 type IO struct {
 	In            io.Reader

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/viper"
 )
 
-// app is what every command shares: the streams and the one viper instance
+// app is the state every command shares: the streams and the one viper instance
 // of the process, built by the root command.
 type app struct {
 	io *IO

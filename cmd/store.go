@@ -96,7 +96,7 @@ func migrateThenOpen(ctx context.Context, path string) (*store.Store, error) {
 	return store.Open(ctx, path, store.Options{ReadOnly: true})
 }
 
-// checkStoreFolder says plainly when the folder of a new or written store
+// checkStoreFolder reports plainly when the folder of a new or written store
 // is missing, rather than SQLite's "unable to open database file".
 func checkStoreFolder(path string) error {
 	dir := filepath.Dir(path)

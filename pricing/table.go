@@ -170,7 +170,7 @@ func contentHash(models []*Model) string {
 }
 
 // Merge returns a table with over's models on top of t's. A model id in
-// over replaces that model from its first row on: t's rows that start
+// over replaces that model from its first row on. Rows of t that start
 // earlier stay in effect up to that date, so a file of today's prices (an
 // import, say) leaves older requests priced as they were. Match rules are
 // joined and over's names take precedence. The result is dated with the

@@ -251,7 +251,7 @@ func (r *runner) leverResults() []LeverResult {
 	return out
 }
 
-// warnIfCostlier says when a lever on its own raises the bill.
+// warnIfCostlier warns when a lever on its own raises the bill.
 func (r *runner) warnIfCostlier(l LeverResult) {
 	if l.StandaloneSavingsUSD >= 0 {
 		return

@@ -11,9 +11,9 @@ import (
 // explainRecords is how many requests Explain shows.
 const explainRecords = 5
 
-// Explanation is what `ingest --explain` shows for one file: the format it
-// detected, the field mapping in effect, and the first requests as they
-// would be stored, so a wrong mapping shows before anything is stored.
+// Explanation is the output of `ingest --explain` for one file: the
+// detected format, the field mapping in effect, and the first requests as
+// they would be stored. A wrong mapping shows before anything is stored.
 type Explanation struct {
 	Source     string             `json:"source"`
 	Format     string             `json:"format"`

@@ -140,7 +140,7 @@ func (s *sink) record(ctx context.Context, in Input, lopts logs.Options) error {
 	return nil
 }
 
-// isStoreError tells a failure of the store (fatal for the run) from a
+// isStoreError separates a failure of the store (fatal for the run) from a
 // failure of one input (recorded, the run goes on).
 func isStoreError(err error) bool {
 	var se *storeError

@@ -13,7 +13,7 @@ type Input struct {
 	Reader io.Reader // set for a stream
 }
 
-// Name is how the input is named in messages.
+// Name returns the input's name in messages.
 func (in Input) Name() string { return in.Path }
 
 func (in Input) read(ctx context.Context, opts logs.Options, sink logs.Sink) ([]logs.FileResult, error) {

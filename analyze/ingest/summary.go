@@ -11,7 +11,7 @@ import (
 // maxExamples is how many rejected lines the summary quotes in full.
 const maxExamples = 5
 
-// Summary is what an ingest did, printed at its end.
+// Summary is the account of one ingest, printed at its end.
 type Summary struct {
 	Kind  string            `json:"kind"`
 	Files []logs.FileResult `json:"files"`

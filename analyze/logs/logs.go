@@ -94,7 +94,7 @@ type NotALogError struct {
 	Seen   string // a short description of the content, e.g. "binary data"
 }
 
-// Error says what was seen and how to force a format.
+// Error names what was seen and how to force a format.
 func (e *NotALogError) Error() string {
 	return fmt.Sprintf("%s: %v (saw %s); force a format with --input-format NAME, see --list-formats",
 		e.Source, ErrNotALog, e.Seen)

@@ -11,7 +11,7 @@ import (
 	"github.com/costctl/costctl/pricing"
 )
 
-// Backend is what the commands need from a store. *Store (SQLite) and the
+// Backend is the set of store operations the commands use. *Store (SQLite) and the
 // ClickHouse store in analyze/store/clickhouse implement it, and both must
 // return the same cells, requests and bill lines for the same input.
 type Backend interface {

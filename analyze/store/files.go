@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// FileState is what a store remembers of a log file it has read, so that
+// FileState is the store's record of a log file it has read, so that
 // the next ingest can skip it when unchanged or read only what was
 // appended.
 type FileState struct {
@@ -13,7 +13,7 @@ type FileState struct {
 	Size    int64  // bytes in the file when it was read
 	MTimeNs int64  // modification time in Unix nanoseconds
 	// HeadHash and TailHash are hashes of the first bytes of the file and
-	// of the bytes just before Offset; a file whose bytes there differ now
+	// of the bytes just before Offset. A file whose bytes there differ now
 	// was rewritten, not appended to.
 	HeadHash, TailHash int64
 	Offset             int64  // bytes read: the end of the last whole line

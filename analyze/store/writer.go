@@ -54,7 +54,7 @@ type Writer struct {
 	pending    chan batchResult // the batch in flight, nil when none
 }
 
-// batchResult is what a background batch write reports back.
+// batchResult is the outcome of one background batch write.
 type batchResult struct {
 	stats WriteStats
 	err   error
@@ -78,9 +78,9 @@ func (s *Store) NewWriter(ctx context.Context, priceTableVersion string) (*Write
 }
 
 // Add buffers a copy of r and hands the batch to the background writer when
-// it is about a second old or full. An error is that of the batch written
-// before; that batch is not stored, and neither is the one Add was about to
-// hand over, r included.
+// it is about a second old or full. An error comes from the batch written
+// before. Then that batch is not stored, and neither is the one Add was
+// about to hand over, r included.
 func (w *Writer) Add(r *analyze.Request) error {
 	if w.closed {
 		return errors.New("add request: writer is closed")

@@ -51,7 +51,7 @@ func JSON(w io.Writer, doc any) error {
 	return enc.Encode(doc)
 }
 
-// groupLabel is what a table shows for a key dimension's value.
+// groupLabel returns the table text of a key dimension's value.
 func groupLabel(g analyze.Group, dim string) string {
 	v := fmt.Sprint(g.Key[dim])
 	if v == "" {
