@@ -29,6 +29,9 @@ type Report struct {
 	Cells             []CellDoc       `json:"cells"`
 	UnpricedModels    []UnpricedModel `json:"unpriced_models"`
 	Warnings          []string        `json:"warnings"`
+	// Credits are the config's credits dated in the window, absent when
+	// there are none; Totals then carries their sum and the net cost.
+	Credits []CreditLine `json:"credits,omitempty"`
 	// VsLoggedCost is set by report --vs-logged-cost.
 	VsLoggedCost *LoggedCostComparison `json:"vs_logged_cost,omitempty"`
 }
@@ -61,8 +64,9 @@ type UnpricedModel struct {
 type ReportOptions struct {
 	By             []string
 	Window         Window
-	Top            int      // keep the N costliest groups; 0 keeps all
-	StoredVersions []string // price table versions the stored requests were priced with
+	Loc            *time.Location // zone of Window.TZ, for credit dates; nil is UTC
+	Top            int            // keep the N costliest groups; 0 keeps all
+	StoredVersions []string       // price table versions the stored requests were priced with
 	GeneratedBy    string
 	// OmitCells leaves Report.Cells empty, for output that prints only
 	// groups and totals (table, CSV, Markdown). JSON documents must keep
@@ -97,6 +101,7 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	}
 
 	rep.Totals = total.figures()
+	addCredits(rep, &total, table.Adjustments().Credits, opts)
 	rep.Groups = sortedGroups(groups, opts.By, &total, opts.Top)
 	rep.UnpricedModels = sortedUnpriced(unpriced)
 	rep.Warnings = append(append([]string{}, pc.warnings()...), versionWarnings(opts.StoredVersions, table.Version())...)

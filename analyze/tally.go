@@ -78,4 +78,10 @@ type Figures struct {
 	CacheHitRatio       float64  `json:"cache_hit_ratio"`
 	CostPerRequestUSD   float64  `json:"cost_per_request_usd"`
 	SharePct            *float64 `json:"share_pct,omitempty"`
+
+	// CreditsUSD and NetCostUSD are set only in a report's totals, and only
+	// when credits fall in its window: their sum, and EffectiveCostUSD less
+	// it, which is negative when the credits exceed the cost.
+	CreditsUSD *float64 `json:"credits_usd,omitempty"`
+	NetCostUSD *float64 `json:"net_cost_usd,omitempty"`
 }

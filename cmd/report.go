@@ -166,6 +166,7 @@ func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Rep
 		// reports with no format set and needs them.
 		OmitCells: opts.format != "" && opts.format != render.FormatJSON,
 		Window:    analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
+		Loc:       opts.loc,
 	})
 	if err != nil || !opts.vsLogged {
 		return rep, err

@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -43,7 +44,8 @@ func compile(url string, data []byte) (*jsonschema.Schema, error) {
 
 // ValidateReport checks a `costctl report --format json` document against
 // report.schema.json. It also checks what the schema cannot express: the
-// key of every group and cell names exactly the dimensions listed in by.
+// key of every group and cell names exactly the dimensions listed in by,
+// and the credit total and net cost agree with the listed credits.
 func ValidateReport(doc []byte) error {
 	sch, err := compiledReport()
 	if err != nil {
@@ -57,7 +59,10 @@ func ValidateReport(doc []byte) error {
 	if err := sch.Validate(inst); err != nil {
 		return fmt.Errorf("report document does not match report.schema.json: %w", err)
 	}
-	return checkKeys(doc)
+	if err := checkKeys(doc); err != nil {
+		return err
+	}
+	return checkCredits(doc)
 }
 
 // keyedDocument is the part of a report or simulation document whose keys
@@ -101,4 +106,48 @@ func keyNames(key map[string]json.RawMessage) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// creditedDocument is the part of a report that its credit figures must
+// agree with.
+type creditedDocument struct {
+	Credits []struct {
+		AmountUSD float64 `json:"amount_usd"`
+	} `json:"credits"`
+	Totals struct {
+		EffectiveCostUSD float64  `json:"effective_cost_usd"`
+		CreditsUSD       *float64 `json:"credits_usd"`
+		NetCostUSD       *float64 `json:"net_cost_usd"`
+	} `json:"totals"`
+}
+
+// checkCredits returns an error when totals.credits_usd is not the sum of
+// the credits or net_cost_usd is not effective_cost_usd less it. The
+// document rounds each figure from an exact sum once, so they agree to
+// within a tolerance far below a cent.
+func checkCredits(doc []byte) error {
+	var d creditedDocument
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return fmt.Errorf("decode report credits: %w", err)
+	}
+	if d.Totals.CreditsUSD == nil || d.Totals.NetCostUSD == nil {
+		return nil
+	}
+
+	var sum float64
+	for _, c := range d.Credits {
+		sum += c.AmountUSD
+	}
+	credits, net := *d.Totals.CreditsUSD, *d.Totals.NetCostUSD
+	if !closeUSD(credits, sum) {
+		return fmt.Errorf("totals.credits_usd %v is not the sum %v of credits", credits, sum)
+	}
+	if want := d.Totals.EffectiveCostUSD - credits; !closeUSD(net, want) {
+		return fmt.Errorf("totals.net_cost_usd %v is not effective_cost_usd less credits_usd (%v)", net, want)
+	}
+	return nil
+}
+
+func closeUSD(a, b float64) bool {
+	return math.Abs(a-b) <= max(1e-9, 1e-12*math.Abs(b))
 }

@@ -50,6 +50,16 @@ func TestBrokenReportsRejected(t *testing.T) {
 		{"cell without cost_by_class_usd", func(d map[string]any) { delete(cell(d, 0), "cost_by_class_usd") }, "cost_by_class_usd"},
 		{"unpriced model extra field", func(d map[string]any) { unpriced(d, 0)["cost_usd"] = 0 }, "cost_usd"},
 		{"group key misses a by dimension", func(d map[string]any) { delete(key(group(d, 1)), "endpoint") }, "groups[1]"},
+		{"empty credits", func(d map[string]any) { withCredit(d); d["credits"] = []any{} }, "credits"},
+		{"credits without credits_usd", func(d map[string]any) { withCredit(d); delete(obj(d, "totals"), "credits_usd") }, "credits_usd"},
+		{"credits_usd without credits", func(d map[string]any) { withCredit(d); delete(d, "credits") }, "credits"},
+		{"net_cost_usd alone", func(d map[string]any) { obj(d, "totals")["net_cost_usd"] = 1.0 }, "credits_usd"},
+		{"credit amount zero", func(d map[string]any) { withCredit(d); item(d, "credits", 0)["amount_usd"] = 0 }, "amount_usd"},
+		{"credit date not a date", func(d map[string]any) { withCredit(d); item(d, "credits", 0)["date"] = "20/11/2025" }, "date"},
+		{"credit without provider", func(d map[string]any) { withCredit(d); delete(item(d, "credits", 0), "provider") }, "provider"},
+		{"credits_usd in a group", func(d map[string]any) { withCredit(d); group(d, 0)["credits_usd"] = 250.5 }, "credits_usd"},
+		{"credits_usd not the sum", func(d map[string]any) { withCredit(d); obj(d, "totals")["credits_usd"] = 250.49 }, "credits_usd"},
+		{"net_cost_usd not effective less credits", func(d map[string]any) { withCredit(d); obj(d, "totals")["net_cost_usd"] = 0 }, "net_cost_usd"},
 	}
 
 	for _, tc := range tests {
@@ -79,6 +89,13 @@ func TestValidReportVariantsAccepted(t *testing.T) {
 		{"hour_of_day key", func(d map[string]any) { byHourOfDay(d, 23) }},
 		{"day key", func(d map[string]any) { byDay(d, "2025-11-03") }},
 		{"no groups or cells", func(d map[string]any) { d["groups"], d["cells"] = []any{}, []any{} }},
+		{"one credit", withCredit},
+		{"credit above the cost", func(d map[string]any) {
+			withCredit(d)
+			item(d, "credits", 0)["amount_usd"] = 10.0
+			obj(d, "totals")["credits_usd"] = 10.0
+			obj(d, "totals")["net_cost_usd"] = 8.8235682 - 10
+		}},
 	}
 
 	for _, tc := range tests {
@@ -117,6 +134,14 @@ func setSingleKey(d map[string]any, dim string, v any) {
 			item.(map[string]any)["key"] = map[string]any{dim: v}
 		}
 	}
+}
+
+// withCredit adds a $250.50 credit to the example, whose effective cost is
+// $8.8235682: the net cost is 8.8235682 − 250.50 = −241.6764318.
+func withCredit(d map[string]any) {
+	d["credits"] = []any{map[string]any{"date": "2025-11-05", "provider": "anthropic", "description": "launch credit", "amount_usd": 250.50}}
+	obj(d, "totals")["credits_usd"] = 250.50
+	obj(d, "totals")["net_cost_usd"] = -241.6764318
 }
 
 func obj(d map[string]any, name string) map[string]any { return d[name].(map[string]any) }
