@@ -14,7 +14,9 @@ const historyDays = 28
 const ForecastMethod = "spend so far plus, for each remaining day of the month, the mean cost of the same weekday over the last four full weeks; the rest of today is prorated by the time left"
 
 // MonthToDate is the spend of the calendar month holding AsOf, in TZ, and
-// a forecast to the month's end.
+// a forecast to the month's end. Both are effective costs, after discounts
+// and before credits: budgets compare what the requests cost, and a
+// one-off credit would otherwise hide a month of overspend.
 type MonthToDate struct {
 	Month       string    `json:"month"` // YYYY-MM
 	TZ          string    `json:"tz"`

@@ -62,13 +62,13 @@ func (a *app) runMonthToDate(ctx context.Context, opts reportOptions, rep *analy
 			if err := render.Report(w, rep, opts.format); err != nil {
 				return err
 			}
-			render.MonthToDate(a.io.Err, mtd)
+			render.MonthToDate(a.io.Err, mtd, rep.Totals.CreditsUSD)
 			return nil
 		}
 		if err := render.Report(w, rep, opts.format); err != nil {
 			return err
 		}
-		render.MonthToDate(w, mtd)
+		render.MonthToDate(w, mtd, rep.Totals.CreditsUSD)
 		render.ReportNotes(a.io.Err, rep)
 		return nil
 	})

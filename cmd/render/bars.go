@@ -30,7 +30,7 @@ func ReportBars(rep *analyze.Report, format string, terminal bool) bool {
 }
 
 // ReportWithBars writes the report table with a bar column for each
-// group's cost, scaled to the costliest group.
+// group's cost, scaled to the costliest group, and the credits under it.
 func ReportWithBars(w io.Writer, rep *analyze.Report) error {
 	g := reportGrid(rep)
 	peak := 0.0
@@ -46,7 +46,10 @@ func ReportWithBars(w io.Writer, rep *analyze.Report) error {
 	if g.footer != nil {
 		g.footer = append(g.footer, "")
 	}
-	return writeTable(w, g)
+	if err := writeTable(w, g); err != nil {
+		return err
+	}
+	return Credits(w, rep, FormatTable)
 }
 
 // Bar draws v on a scale from 0 to peak as a bar of at most width cells,

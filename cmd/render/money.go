@@ -23,6 +23,15 @@ func USD(v float64) string {
 	}
 }
 
+// SignedUSD formats an amount that may be negative as USD does, with the
+// sign first: "-$250.50" where USD writes "$-250.50".
+func SignedUSD(v float64) string {
+	if v < 0 {
+		return "-" + USD(-v)
+	}
+	return USD(v)
+}
+
 // Count formats an integer with thousands separators.
 func Count(v int64) string {
 	return groupThousands(strconv.FormatInt(v, 10))

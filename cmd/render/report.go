@@ -30,18 +30,27 @@ func ValidFormat(f string) bool {
 	return false
 }
 
-// Report writes a report in the given format.
+// Report writes a report in the given format, with its credits, if any,
+// after the totals.
 func Report(w io.Writer, rep *analyze.Report, format string) error {
+	var err error
 	switch format {
 	case FormatJSON:
 		return JSON(w, rep)
 	case FormatCSV:
-		return reportCSV(w, rep)
+		if err = reportCSV(w, rep); err != nil {
+			return err
+		}
+		return creditsCSV(w, rep)
 	case FormatMarkdown:
-		return writeMarkdown(w, reportGrid(rep))
+		err = writeMarkdown(w, reportGrid(rep))
 	default:
-		return writeTable(w, reportGrid(rep))
+		err = writeTable(w, reportGrid(rep))
 	}
+	if err != nil {
+		return err
+	}
+	return Credits(w, rep, format)
 }
 
 // JSON writes any document as indented JSON.

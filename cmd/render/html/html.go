@@ -58,6 +58,10 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.3f", *v)
 	},
 	"join": strings.Join,
+	// signedUSD and minusUSD write the credit lines: a credit is stored as
+	// a positive amount and shown as the negative line it is on the bill.
+	"signedUSD": render.SignedUSD,
+	"minusUSD":  func(v float64) string { return render.SignedUSD(-v) },
 }
 
 // page parses the layout with the body template of one kind of page.

@@ -133,3 +133,45 @@ func TestEmptyReportPage(t *testing.T) {
 		t.Errorf("empty report page lacks the unpriced-models note")
 	}
 }
+
+func TestReportPageCredits(t *testing.T) {
+	p := samplePage()
+	credits, net := 250.50, -244.50
+	p.Report.Totals.EffectiveCostUSD = p.Report.Totals.CostUSD
+	p.Report.Totals.CreditsUSD, p.Report.Totals.NetCostUSD = &credits, &net
+	p.Report.Credits = []analyze.CreditLine{{Date: "2025-11-05", Provider: "anthropic", Description: "launch <credit>", AmountUSD: 250.50}}
+
+	var b bytes.Buffer
+	if err := Report(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+
+	// The sample costs $6: 6 − 250.50 = −244.50.
+	start := strings.Index(out, `<table id="credits">`)
+	if start < 0 {
+		t.Fatalf("report page with a credit has no credits table")
+	}
+	table, _, _ := strings.Cut(out[start:], "</table>")
+	for _, want := range []string{"2025-11-05", "anthropic", "launch &lt;credit&gt;", "-$250.50", "net cost", "-$244.50"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("credits table lacks %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(table, "total credits") {
+		t.Errorf("credits table with one credit repeats it as a total:\n%s", table)
+	}
+	if cards, credit := strings.Index(out, `id="totals"`), strings.Index(out, `id="credits"`); credit < cards {
+		t.Errorf("credits at %d come before the totals at %d", credit, cards)
+	}
+}
+
+func TestReportPageWithoutCredits(t *testing.T) {
+	var b bytes.Buffer
+	if err := Report(&b, samplePage()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `id="credits"`) {
+		t.Error("report page without credits has a credits table")
+	}
+}

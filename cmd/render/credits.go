@@ -1,0 +1,74 @@
+package render
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"github.com/costctl/costctl/analyze"
+)
+
+// creditsHeading introduces the credit lines under a report table. It says
+// why the table's costs do not include them.
+const creditsHeading = "\ncredits in the window, separate from every request's cost:\n"
+
+// Credits writes the report's credits under its table or Markdown table:
+// one line per credit as a negative amount, their total when there are
+// several, and the net cost. It writes nothing without credits.
+func Credits(w io.Writer, rep *analyze.Report, format string) error {
+	if len(rep.Credits) == 0 || rep.Totals.NetCostUSD == nil || rep.Totals.CreditsUSD == nil {
+		return nil
+	}
+	fmt.Fprint(w, creditsHeading)
+	if format == FormatMarkdown {
+		fmt.Fprintln(w)
+		return writeMarkdown(w, creditsGrid(rep))
+	}
+	return writeTable(w, creditsGrid(rep))
+}
+
+func creditsGrid(rep *analyze.Report) grid {
+	g := grid{
+		header:  []string{"date", "provider", "description", "amount"},
+		numeric: []bool{false, false, false, true},
+	}
+	for _, c := range rep.Credits {
+		g.rows = append(g.rows, []string{c.Date, providerLabel(c.Provider), c.Description, SignedUSD(-c.AmountUSD)})
+	}
+	if len(rep.Credits) > 1 {
+		g.rows = append(g.rows, []string{"total credits", "", "", SignedUSD(-*rep.Totals.CreditsUSD)})
+	}
+	less := fmt.Sprintf("cost %s less %s of credits", USD(rep.Totals.EffectiveCostUSD), USD(*rep.Totals.CreditsUSD))
+	g.footer = []string{"net cost", "", less, SignedUSD(*rep.Totals.NetCostUSD)}
+	return g
+}
+
+// providerLabel names the provider of a credit, which may be for all.
+func providerLabel(p string) string {
+	if p == "" {
+		return "(all)"
+	}
+	return p
+}
+
+// creditsCSV writes the credits as a second CSV table after a blank line,
+// so the first keeps its columns: one row per credit, then the total and
+// the net cost, with the JSON document's names and positive credits.
+func creditsCSV(w io.Writer, rep *analyze.Report) error {
+	if len(rep.Credits) == 0 || rep.Totals.NetCostUSD == nil || rep.Totals.CreditsUSD == nil {
+		return nil
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"line", "date", "provider", "description", "amount_usd"})
+	for _, c := range rep.Credits {
+		_ = cw.Write([]string{"credit", c.Date, c.Provider, c.Description, Exact(c.AmountUSD)})
+	}
+	_ = cw.Write([]string{"credits_usd", "", "", "", Exact(*rep.Totals.CreditsUSD)})
+	_ = cw.Write([]string{"net_cost_usd", "", "", "", Exact(*rep.Totals.NetCostUSD)})
+	cw.Flush()
+	return cw.Error()
+}
