@@ -93,7 +93,7 @@ func TestGeminiFlashLiteCost(t *testing.T) {
 	})
 }
 
-func TestGemini15ProBandAndEnd(t *testing.T) {
+func TestGemini15ProLaunchBand(t *testing.T) {
 	at := time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)
 	checkCosts(t, []costCase{
 		// 100,000 × 3.50 + 2,000 × 10.50 = 350,000 + 21,000 = 371,000 →
@@ -113,16 +113,67 @@ func TestGemini15ProBandAndEnd(t *testing.T) {
 		{"google", "gemini-1.5-pro-002", "", at,
 			Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}, 196_000_000_000},
 	})
+}
 
+func TestGemini15ProPriceCut(t *testing.T) {
+	cut := time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)
+	before := cut.Add(-time.Second)
+	plain := Usage{Tokens: [NumClasses]int64{Input: 100_000, Output: 2_000}}
+	checkCosts(t, []costCase{
+		// The last second before the cut is at launch prices:
+		// 100,000 × 3.50 + 2,000 × 10.50 = 371,000 → 371,000,000,000 pico.
+		{"google", "gemini-1.5-pro", "", before, plain, 371_000_000_000},
+		// From the cut: 100,000 × 1.25 + 2,000 × 5 = 125,000 + 10,000 =
+		// 135,000 → 135,000,000,000 pico.
+		{"google", "gemini-1.5-pro", "", cut, plain, 135_000_000_000},
+		// batch halves every class: 67,500 → 67,500,000,000 pico.
+		{"google", "gemini-1.5-pro-002", "batch", cut, plain, 67_500_000_000},
+		// Exactly 128,000 prompt tokens is still base:
+		// 128,000 × 1.25 + 1,000 × 5 = 160,000 + 5,000 = 165,000.
+		{"google", "gemini-1.5-pro", "", cut,
+			Usage{Tokens: [NumClasses]int64{Input: 128_000, Output: 1_000}}, 165_000_000_000},
+		// 128,001 moves every class to the band:
+		// 128,001 × 2.50 + 1,000 × 10 = 320,002.5 + 10,000 = 330,002.5.
+		{"google", "gemini-1.5-pro", "", cut,
+			Usage{Tokens: [NumClasses]int64{Input: 128_001, Output: 1_000}}, 330_002_500_000},
+		// Context caching: 10,000 × 1.25 + 40,000 × 0.3125 + 2,000 × 5 =
+		// 12,500 + 12,500 + 10,000 = 35,000.
+		{"vertex_ai", "gemini-1.5-pro-002", "", cut,
+			Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}, 35_000_000_000},
+		// Cached tokens count toward the band: the prompt is 30,000 + 100,000
+		// = 130,000 > 128,000, so 30,000 × 2.50 + 100,000 × 0.625 +
+		// 1,000 × 10 = 75,000 + 62,500 + 10,000 = 147,500.
+		{"google", "models/gemini-1.5-pro", "", cut,
+			Usage{Tokens: [NumClasses]int64{Input: 30_000, CacheRead: 100_000, Output: 1_000}}, 147_500_000_000},
+	})
+}
+
+func TestGemini15ProRowBoundary(t *testing.T) {
 	table, err := Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := table.Resolve("google", "gemini-1.5-pro", time.Date(2024, 9, 30, 23, 0, 0, 0, time.UTC)); !ok {
-		t.Error("gemini-1.5-pro on 2024-09-30 not resolved")
+	tests := []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2024, 5, 30, 0, 0, 0, 0, time.UTC), "gemini-1.5-pro@2024-05-30"},
+		{time.Date(2024, 9, 30, 23, 59, 59, 0, time.UTC), "gemini-1.5-pro@2024-05-30"},
+		{time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC), "gemini-1.5-pro@2024-10-01"},
+		{time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), "gemini-1.5-pro@2024-10-01"},
 	}
-	if _, ok := table.Resolve("google", "gemini-1.5-pro", time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)); ok {
-		t.Error("gemini-1.5-pro resolved on 2024-10-01, after its only row ends")
+	for _, tc := range tests {
+		m, ok := table.Resolve("google", "gemini-1.5-pro", tc.at)
+		if !ok {
+			t.Errorf("gemini-1.5-pro at %s not resolved", tc.at.Format(time.RFC3339))
+			continue
+		}
+		if m.Row.ID != tc.want {
+			t.Errorf("gemini-1.5-pro at %s: row %s, want %s", tc.at.Format(time.RFC3339), m.Row.ID, tc.want)
+		}
+	}
+	if _, ok := table.Resolve("google", "gemini-1.5-pro", time.Date(2024, 5, 29, 23, 0, 0, 0, time.UTC)); ok {
+		t.Error("gemini-1.5-pro resolved on 2024-05-29, before paid use started")
 	}
 }
 
@@ -134,7 +185,60 @@ func TestO1StartsWithSnapshot(t *testing.T) {
 	if _, ok := table.Resolve("openai", "o1", time.Date(2024, 12, 16, 12, 0, 0, 0, time.UTC)); ok {
 		t.Error("o1 resolved on 2024-12-16, before the o1-2024-12-17 snapshot")
 	}
-	if _, ok := table.Resolve("openai", "o1-mini", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)); ok {
-		t.Error("o1-mini resolved; prefix matching must not map it to o1")
+	m, ok := table.Resolve("openai", "o1-mini", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	if !ok {
+		t.Fatal("o1-mini not resolved")
+	}
+	if m.Model.ID != "o1-mini" {
+		t.Errorf("o1-mini resolved to %s; prefix matching must not map it to o1", m.Model.ID)
+	}
+}
+
+func TestO1MiniPriceCut(t *testing.T) {
+	cut := time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)
+	before := cut.Add(-time.Second)
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}
+	checkCosts(t, []costCase{
+		// Launch prices: 10,000 × 3 + 40,000 × 1.50 + 2,000 × 12 = 30,000 +
+		// 60,000 + 24,000 = 114,000 → 114,000,000,000 pico.
+		{"openai", "o1-mini-2024-09-12", "", before, u, 114_000_000_000},
+		// The launch row has no batch price, so batch is billed at standard.
+		{"openai", "o1-mini", "batch", before, u, 114_000_000_000},
+		// From the cut: 10,000 × 1.10 + 40,000 × 0.55 + 2,000 × 4.40 =
+		// 11,000 + 22,000 + 8,800 = 41,800 → 41,800,000,000 pico.
+		{"openai", "openai/o1-mini", "", cut, u, 41_800_000_000},
+		// batch halves every class: 5,500 + 11,000 + 4,400 = 20,900.
+		{"openai", "o1-mini-2024-09-12", "batch", cut, u, 20_900_000_000},
+	})
+}
+
+func TestO1MiniRowsAndCacheMinimum(t *testing.T) {
+	table, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2024, 9, 12, 0, 0, 0, 0, time.UTC), "o1-mini@2024-09-12"},
+		{time.Date(2025, 1, 30, 23, 59, 59, 0, time.UTC), "o1-mini@2024-09-12"},
+		{time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC), "o1-mini@2025-01-31"},
+	}
+	for _, tc := range tests {
+		m, ok := table.Resolve("openai", "o1-mini-2024-09-12", tc.at)
+		if !ok {
+			t.Errorf("o1-mini at %s not resolved", tc.at.Format(time.RFC3339))
+			continue
+		}
+		if m.Row.ID != tc.want {
+			t.Errorf("o1-mini at %s: row %s, want %s", tc.at.Format(time.RFC3339), m.Row.ID, tc.want)
+		}
+		if m.Model.MinCacheTokens != 1024 {
+			t.Errorf("o1-mini min_cache_tokens = %d, want 1024", m.Model.MinCacheTokens)
+		}
+	}
+	if _, ok := table.Resolve("openai", "o1-mini", time.Date(2024, 9, 11, 12, 0, 0, 0, time.UTC)); ok {
+		t.Error("o1-mini resolved on 2024-09-11, before its launch")
 	}
 }
