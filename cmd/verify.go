@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/analyze/store/clickhouse"
 )
 
 type verifyOptions struct {
@@ -28,7 +29,16 @@ when it finds a problem it did not repair.
 
 --repair rebuilds the rollup from the stored requests in one transaction.
 A damaged file, a repeated dedup key or a missing dictionary entry cannot be
-repaired in place: restore a backup or ingest the logs into a new store.`,
+repaired in place: restore a backup or ingest the logs into a new store.
+
+On a ClickHouse store (--db clickhouse://...) verify checks the tables'
+columns, that each row's id is the hash of its dedup key and the key
+matches the row, that reports read each request once, that token totals
+match the token counts, that the requests the active price table priced
+carry the model, price row and context band that table gives, and that
+each bill line's identity matches its fields. ClickHouse stores keep no
+rollup, the one thing --repair rebuilds, so --repair is rejected there
+(exit 2); each problem names its own repair.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			opts := verifyOptions{repair: a.v.GetBool("verify.repair")}
@@ -42,6 +52,9 @@ repaired in place: restore a backup or ingest the logs into a new store.`,
 
 func (a *app) runVerify(ctx context.Context, opts verifyOptions) error {
 	path := a.v.GetString("db")
+	if clickhouse.IsURL(path) {
+		return a.runVerifyClickHouse(ctx, opts)
+	}
 	// Without this check --repair would create an empty store and pass it.
 	if _, err := os.Stat(sqlitePath(path)); opts.repair && errors.Is(err, os.ErrNotExist) {
 		return usageErrorf("store %s does not exist: pass --db with the store to verify", path)

@@ -6,3 +6,9 @@ func SetMaxInlineIDs(n int) func() {
 	maxInlineIDs = n
 	return func() { maxInlineIDs = old }
 }
+
+// RequestColumns lists the requests table's columns in write order.
+var RequestColumns = requestColumns
+
+// BillingColumns lists the billing table's columns in write order.
+func BillingColumns() []string { return billingColumns }

@@ -98,6 +98,22 @@ func quoted(cols []string) []string {
 // restored from the dedup key, and returns the version of the table that
 // priced it.
 func decodeRequest(fields []string, req *analyze.Request) (string, error) {
+	key, err := decodeFields(fields, req)
+	if err != nil {
+		return "", err
+	}
+	return key.priceTable, store.RestoreKey(req, key.dedupKey)
+}
+
+// storedKeys are the fields of a row that decodeFields leaves out of the
+// request.
+type storedKeys struct {
+	dedupKey, priceTable string
+}
+
+// decodeFields fills req from a row of selectColumns, leaving its ID and
+// RecordHash empty.
+func decodeFields(fields []string, req *analyze.Request) (storedKeys, error) {
 	f := &fieldReader{fields: fields}
 	f.int() // id
 	key := f.text()
@@ -115,7 +131,7 @@ func decodeRequest(fields []string, req *analyze.Request) (string, error) {
 	cost := f.float()
 	prefixHash, retryOf, requestID := f.text(), f.text(), f.text()
 	if f.err != nil {
-		return "", fmt.Errorf("scan requests: %w", f.err)
+		return storedKeys{}, fmt.Errorf("scan requests: %w", f.err)
 	}
 
 	*req = analyze.Request{
@@ -130,5 +146,5 @@ func decodeRequest(fields []string, req *analyze.Request) (string, error) {
 	}
 	copy(req.Tokens[:], n[7:7+int(pricing.NumClasses)])
 	req.Reasoning, req.WebSearches = n[7+int(pricing.NumClasses)], n[8+int(pricing.NumClasses)]
-	return s[18], store.RestoreKey(req, key)
+	return storedKeys{dedupKey: key, priceTable: s[18]}, nil
 }

@@ -87,24 +87,81 @@ var billingColumns = func() []string {
 func billingDDL() string {
 	var defs []string
 	for _, c := range billingColumns {
-		typ := "String"
-		switch {
-		case c == "revision":
-			typ = "UInt64"
-		case strings.HasSuffix(c, "_ms") || contains(intColumns, c) || c == "code_execution" || c == "requests" || c == "amount_pico":
-			typ = "Int64"
-		}
-		defs = append(defs, fmt.Sprintf("`%s` %s", c, typ))
+		defs = append(defs, fmt.Sprintf("`%s` %s", c, billingColumnType(c)))
 	}
 	return `CREATE TABLE IF NOT EXISTS billing (` + strings.Join(defs, ", ") + `)
 ENGINE = ReplacingMergeTree(revision) ORDER BY identity`
 }
 
+func billingColumnType(c string) string {
+	switch {
+	case c == "revision":
+		return "UInt64"
+	case strings.HasSuffix(c, "_ms") || contains(intColumns, c) || c == "code_execution" || c == "requests" || c == "amount_pico":
+		return "Int64"
+	}
+	return "String"
+}
+
+// fileColumns of the files table, in write and read order, with their
+// types: store.FileState's fields, the host that read the file and a
+// version that orders the states saved for one (host, path).
+var fileColumns = []column{
+	{"host", "String"}, {"path", "String"}, {"size", "Int64"}, {"mtime_ns", "Int64"},
+	{"head_hash", "Int64"}, {"tail_hash", "Int64"}, {"offset", "Int64"}, {"lines", "Int64"},
+	{"format", "String"}, {"options", "Int64"}, {"version", "UInt64"},
+}
+
+// filesDDL keys file states by host and path: a path names a file on one
+// machine only. The engine keeps the highest version of each key when it
+// merges, and readers take the highest version without waiting for that.
+func filesDDL() string {
+	var defs []string
+	for _, c := range fileColumns {
+		defs = append(defs, fmt.Sprintf("`%s` %s", c.name, c.typ))
+	}
+	return `CREATE TABLE IF NOT EXISTS files (` + strings.Join(defs, ", ") + `)
+ENGINE = ReplacingMergeTree(version) ORDER BY (host, path)`
+}
+
+var metaColumns = []column{{"key", "String"}, {"value", "String"}}
+
 // schema creates every table. meta holds one schema_version row per
 // writer that created or opened the tables; readers take the maximum.
+//
+// The files table came later than the others without a new schema
+// version: it is only added to, costctl builds without it ignore it, and
+// a store without it is read as one whose files were never read.
 var schema = []string{
 	requestsDDL(),
 	billingDDL(),
+	filesDDL(),
 	`CREATE TABLE IF NOT EXISTS meta (key String, value String) ENGINE = ReplacingMergeTree ORDER BY key`,
 	fmt.Sprintf(`INSERT INTO meta VALUES ('schema_version', '%d')`, schemaVersion),
+}
+
+// column is a column name and its ClickHouse type as system.columns
+// prints it.
+type column struct {
+	name, typ string
+}
+
+// table is a table costctl creates, with its columns.
+type table struct {
+	name    string
+	columns []column
+}
+
+// expectedTables lists the tables and columns the DDL above creates.
+func expectedTables() []table {
+	var requests, billing []column
+	for _, c := range requestColumns() {
+		requests = append(requests, column{c, columnType(c)})
+	}
+	for _, c := range billingColumns {
+		billing = append(billing, column{c, billingColumnType(c)})
+	}
+	return []table{
+		{"requests", requests}, {"billing", billing}, {"files", fileColumns}, {"meta", metaColumns},
+	}
 }
