@@ -42,8 +42,8 @@ func addCredits(rep *Report, total *tally, credits []pricing.Credit, opts Report
 
 // creditsInWindow returns the credits dated inside w, ordered by date, and
 // their exact sum. A credit dated D is inside when the start of D in loc
-// (nil is UTC) is in [since, until), the rule --since and --until given as
-// dates follow, so a month's window holds the credits dated in that month.
+// (nil is UTC) is in [since, until). Bounds given as dates are such starts
+// too, so the window of a month contains the credits dated in that month.
 func creditsInWindow(credits []pricing.Credit, w Window, loc *time.Location) ([]CreditLine, pricing.Money) {
 	if loc == nil {
 		loc = time.UTC

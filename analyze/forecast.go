@@ -15,7 +15,7 @@ const ForecastMethod = "spend so far plus, for each remaining day of the month, 
 
 // MonthToDate is the spend of the calendar month holding AsOf, in TZ, and
 // a forecast to the month's end. Both are effective costs, after discounts
-// and before credits: budgets compare what the requests cost, and a
+// and before credits. Budgets compare what the requests cost, because a
 // one-off credit would otherwise hide a month of overspend.
 type MonthToDate struct {
 	Month       string    `json:"month"` // YYYY-MM

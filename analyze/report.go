@@ -29,8 +29,8 @@ type Report struct {
 	Cells             []CellDoc       `json:"cells"`
 	UnpricedModels    []UnpricedModel `json:"unpriced_models"`
 	Warnings          []string        `json:"warnings"`
-	// Credits are the config's credits dated in the window, absent when
-	// there are none; Totals then carries their sum and the net cost.
+	// Credits are the config's credits dated in the window, omitted when
+	// there are none. Totals then carries their sum and the net cost.
 	Credits []CreditLine `json:"credits,omitempty"`
 	// VsLoggedCost is set by report --vs-logged-cost.
 	VsLoggedCost *LoggedCostComparison `json:"vs_logged_cost,omitempty"`

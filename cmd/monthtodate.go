@@ -99,7 +99,10 @@ func monthSpend(ctx context.Context, st store.Backend, table *pricing.Table, asO
 		by = append(by, dim)
 	}
 	_, history := analyze.MonthToDateWindow(asOf, loc)
-	cells, err := st.Cells(ctx, analyze.Query{Since: history.UTC(), Until: asOf, Loc: loc, By: by})
+	// SplitAt lets discounts with a start or end date apply, so the spend is
+	// the effective cost that the report's totals show.
+	q := analyze.Query{Since: history.UTC(), Until: asOf, Loc: loc, By: by, SplitAt: analyze.AdjustmentSplits(table)}
+	cells, err := st.Cells(ctx, q)
 	if err != nil {
 		return nil, withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
 	}

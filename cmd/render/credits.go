@@ -8,8 +8,8 @@ import (
 	"github.com/costctl/costctl/analyze"
 )
 
-// creditsHeading introduces the credit lines under a report table. It says
-// why the table's costs do not include them.
+// creditsHeading introduces the credit lines under a report table and
+// states that the table's costs exclude them.
 const creditsHeading = "\ncredits in the window, separate from every request's cost:\n"
 
 // Credits writes the report's credits under its table or Markdown table:
@@ -43,7 +43,8 @@ func creditsGrid(rep *analyze.Report) grid {
 	return g
 }
 
-// providerLabel names the provider of a credit, which may be for all.
+// providerLabel returns the provider of a credit, or "(all)" for a credit
+// not tied to one provider.
 func providerLabel(p string) string {
 	if p == "" {
 		return "(all)"
