@@ -27,9 +27,13 @@ func (c *client) exec(ctx context.Context, query string) error {
 }
 
 // insert sends data, in the format the INSERT statement names, as the
-// request body.
+// request body. Into a Distributed table, the insert returns only once
+// every shard has the rows (insert_distributed_sync), rather than when
+// they are queued on this node: a file state saved after it must never
+// claim rows that a lost queue could drop.
 func (c *client) insert(ctx context.Context, insert string, data io.Reader) error {
-	body, err := c.post(ctx, url.Values{"query": {insert}}, data)
+	params := url.Values{"query": {insert}, "insert_distributed_sync": {"1"}}
+	body, err := c.post(ctx, params, data)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,9 @@ type Options struct {
 	ReadOnly bool
 	// HTTPClient replaces http.DefaultClient.
 	HTTPClient *http.Client
+	// Host names the machine whose log files this process reads, in the
+	// file states it saves and reads; os.Hostname() when empty.
+	Host string
 }
 
 // ErrNotExist is wrapped by Open's error for a read-only open of a
@@ -50,6 +53,7 @@ type Store struct {
 	c        *client
 	readOnly bool
 	version  int
+	host     string // see Options.Host
 }
 
 // Open connects to the database named by db (clickhouse://HOST:PORT/DATABASE),
@@ -66,6 +70,7 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	s := &Store{
 		c:        &client{http: httpClient, endpoint: ep, user: opts.User, password: opts.Password},
 		readOnly: opts.ReadOnly,
+		host:     hostName(opts.Host),
 	}
 	if !opts.ReadOnly {
 		if err := s.create(ctx); err != nil {
