@@ -37,6 +37,10 @@ func newReportCmd(a *app) *cobra.Command {
 		Long: `Aggregate the store: requests, tokens per class and cost, grouped by the
 --by dimensions. Day and hour buckets are taken in --tz.
 
+Credits under "adjustments:" in the config that are dated in the window
+are listed under the totals with the net cost (cost less credits). They
+never change the cost of a request or group, nor the month-to-date spend.
+
 Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
