@@ -63,8 +63,13 @@ func Run(ctx context.Context, st store.Backend, table *pricing.Table, inputs []I
 		}
 	}
 
-	stats, err := w.Close()
+	err = sink.copies.flush(w)
+	stats, closeErr := w.Close()
+	if err == nil {
+		err = closeErr
+	}
 	sink.summary.Write = stats
+	sink.summary.Write.Kept += sink.copies.merged
 	sink.summary.Unchanged = sink.files.unchanged
 	sink.summary.finish()
 	if err != nil {

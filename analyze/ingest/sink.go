@@ -22,6 +22,7 @@ type sink struct {
 	// lineBase is the number of lines before the offset the current file
 	// is read from, added to line numbers so they count from its start.
 	lineBase int64
+	copies   copyMerger
 }
 
 func newSink(w store.RequestWriter, p analyze.Pricer, opts Options) *sink {
@@ -36,7 +37,7 @@ func (s *sink) Request(r *analyze.Request) error {
 	if !s.pricer.Price(r) && billed {
 		s.summary.noteUnpriced(r)
 	}
-	if err := s.w.Add(r); err != nil {
+	if err := s.copies.add(s.w, r); err != nil {
 		return &storeError{err}
 	}
 	s.counts.Requests++
