@@ -93,12 +93,13 @@ func takeTokens(u *pricing.Usage, n int64) int64 {
 	return taken
 }
 
-func (e *engine) route(w *work) {
+func (e *engine) route(s *scenario, w *work) {
 	rule := e.matchRule(w)
 	if rule == nil {
 		return
 	}
-	if rule.model.ID != w.ModelID && !e.moveModel(w, rule.model, rule.Model) {
+	moved := rule.model.ID != w.ModelID
+	if moved && !e.moveModel(w, rule.model, rule.Model) {
 		return
 	}
 
@@ -107,7 +108,54 @@ func (e *engine) route(w *work) {
 	}
 	w.Tokens[pricing.Output] = rule.outputRatio.apply(w.Tokens[pricing.Output])
 	w.Reasoning = min(rule.outputRatio.apply(w.Reasoning), w.Tokens[pricing.Output])
+	if moved {
+		s.coldCache(w)
+	}
 	w.changed = true
+}
+
+// Time to live of the new model's cache for routed requests: 1 hour when
+// the request itself writes 1-hour entries, else the default 5 minutes.
+const (
+	routedTTL   = 5 * time.Minute
+	routedTTL1h = time.Hour
+)
+
+// coldCache bills a routed request's logged cache reads as cache writes
+// when the new model's cache has not seen the request's prefix key within
+// the TTL: the reads were hits in the old model's cache, which the new model
+// does not share. The key is the logged prefix hash, else the session, else
+// the endpoint, so a conversation warms the new model's cache on its first
+// routed turn and reads from it after that.
+func (s *scenario) coldCache(w *work) {
+	reads := w.Tokens[pricing.CacheRead]
+	writes := w.Tokens[pricing.CacheWrite5m] + w.Tokens[pricing.CacheWrite1h]
+	if reads == 0 && writes == 0 {
+		return
+	}
+
+	ttl, class := routedTTL, pricing.CacheWrite5m
+	if w.Tokens[pricing.CacheWrite1h] > 0 {
+		ttl, class = routedTTL1h, pricing.CacheWrite1h
+	}
+	if s.lookupCache(routedKey(w), w, ttl) {
+		return
+	}
+	w.Tokens[pricing.CacheRead] = 0
+	w.Tokens[class] += reads
+}
+
+// routedKey is the cache key of a routed request's logged cache tokens.
+// It is apart from the cache lever's keys, which cover only its prefix.
+func routedKey(w *work) cacheKey {
+	switch {
+	case w.PrefixHash != "":
+		return cacheKey{modelID: w.ModelID, prefix: "routed-hash:" + w.PrefixHash}
+	case w.Session != "":
+		return cacheKey{modelID: w.ModelID, prefix: "routed-session:" + w.Endpoint + "\x00" + w.Session}
+	default:
+		return cacheKey{modelID: w.ModelID, prefix: "routed-endpoint:" + w.Endpoint}
+	}
 }
 
 func (e *engine) matchRule(w *work) *RouteRule {
@@ -333,7 +381,7 @@ func (e *engine) apply(s *scenario, w *work) (*work, error) {
 		return nil, nil
 	}
 	if s.levers&useRoute != 0 {
-		e.route(w)
+		e.route(s, w)
 	}
 	var summary *work
 	if s.levers&useCompress != 0 {

@@ -69,6 +69,51 @@ func TestRouteBelowNewMinimumUncachesLoggedCache(t *testing.T) {
 	checkUSD(t, "projected", sim.Projected.CostUSD, 0.0004)
 }
 
+func TestRouteStartsNewModelCacheCold(t *testing.T) {
+	table := embeddedTable(t)
+	p := mustPolicy(t, table, "route: [{match: {}, model: claude-3-5-sonnet-20241022}]")
+	turn := func(session string, offset time.Duration) analyze.Request {
+		r := newRequest(t, table, "claude-3-7-sonnet-20250219", "chat", offset, 1000, 100)
+		r.Session = session
+		r.Tokens[pricing.CacheRead] = 10000
+		reprice(t, table, &r)
+		return r
+	}
+	reqs := []analyze.Request{
+		turn("s1", 0),              // first use of the key: cold
+		turn("s1", time.Minute),    // within 5 minutes of the last use: warm
+		turn("s2", 2*time.Minute),  // another session: cold
+		turn("s1", 10*time.Minute), // 9 minutes after the last use: cold again
+	}
+	sim := run(t, table, p, reqs, Options{})
+
+	// claude-3-5-sonnet-20241022 per million tokens: input 3, cache read 0.3, 5-minute
+	// write 3.75, output 15. Cold: 1000×3 + 10000×3.75 + 100×15 = 42000 µ$.
+	// Warm: 1000×3 + 10000×0.3 + 100×15 = 7500 µ$.
+	checkCount(t, "cache reads", sim.Projected.CacheReadTokens, 10000)
+	checkCount(t, "cache writes", sim.Projected.CacheWriteTokens, 30000)
+	checkUSD(t, "projected", sim.Projected.CostUSD, 3*0.042+0.0075)
+}
+
+func TestRouteColdCacheOneHourWrites(t *testing.T) {
+	table := embeddedTable(t)
+	p := mustPolicy(t, table, "route: [{match: {}, model: claude-3-5-sonnet-20241022}]")
+	turn := func(offset time.Duration) analyze.Request {
+		r := newRequest(t, table, "claude-3-7-sonnet-20250219", "chat", offset, 0, 0)
+		r.Session = "s1"
+		r.Tokens[pricing.CacheRead] = 10000
+		r.Tokens[pricing.CacheWrite1h] = 1000
+		reprice(t, table, &r)
+		return r
+	}
+	sim := run(t, table, p, []analyze.Request{turn(0), turn(30 * time.Minute)}, Options{})
+
+	// First turn: 11000 one-hour writes × 6 = 66000 µ$. Second, 30 minutes
+	// later and within the hour: 10000 reads × 0.3 + 1000 writes × 6 =
+	// 9000 µ$.
+	checkUSD(t, "projected", sim.Projected.CostUSD, 0.066+0.009)
+}
+
 func TestBatchStacksWithCachePrices(t *testing.T) {
 	table := embeddedTable(t)
 	p := mustPolicy(t, table, "batch: {endpoints: [nightly]}")

@@ -343,7 +343,7 @@ func (r *runner) assumptions() []string {
 	}
 	p := r.e.policy
 	if len(p.Route) > 0 {
-		out = append(out, "a routed request keeps its logged cache reads and writes, unless its input is below the new model's minimum cacheable length; then they are billed as uncached input")
+		out = append(out, "a routed request starts with the new model's own cache: its logged cache reads are billed as cache writes (1-hour when it logs 1-hour writes, else 5-minute) unless a routed request with the same prefix hash, else session, else endpoint used that model's cache within the TTL (1 hour or 5 minutes); when its input is below the new model's minimum cacheable length, its cache tokens are billed as uncached input")
 	}
 	if p.Compress != nil {
 		out = append(out, "compression follows each (endpoint, session) in time order; removed history comes out of cache reads, then cache writes, then uncached input; the summary is billed as uncached input; summariser calls count in cost, not in requests")
