@@ -10,59 +10,93 @@ import (
 	"github.com/costctl/costctl/pricing"
 )
 
-// buildCells turns query groups into cells, merging the 15-minute buckets
-// that share a day or hour label.
+// buildCells turns query groups into cells, merging the groups that share
+// a cell: 15-minute or hour buckets with one day or hour label, or buckets
+// of one price period.
 func buildCells(p *plan, groups []group, names map[int64]string) []analyze.Cell {
 	labels := newTimeLabels(p.q.Loc)
-	merged := map[string]*analyze.Cell{}
-	var order []*analyze.Cell
-
-	for i := range groups {
-		c := cellOf(p, &groups[i], names, labels)
-		id := cellIdentity(&c)
-		if prev, ok := merged[id]; ok {
-			addCounts(prev, &c)
-			continue
+	keyColumns := p.keyColumns()
+	cells := make([]analyze.Cell, 0, len(groups))
+	if !p.mergesGroups() {
+		for i := range groups {
+			cells = append(cells, cellOf(p, &groups[i], names, labels, keyColumns))
 		}
-		merged[id] = &c
-		order = append(order, &c)
+		sortCells(cells, p.q.By)
+		return cells
 	}
 
-	cells := make([]analyze.Cell, len(order))
-	for i, c := range order {
-		cells[i] = *c
+	merged := map[string]int{}
+	for i := range groups {
+		c := cellOf(p, &groups[i], names, labels, keyColumns)
+		id := cellIdentity(&c)
+		if at, ok := merged[id]; ok {
+			addCounts(&cells[at], &c)
+			continue
+		}
+		merged[id] = len(cells)
+		cells = append(cells, c)
 	}
 	sortCells(cells, p.q.By)
 	return cells
 }
 
-func cellOf(p *plan, g *group, names map[int64]string, labels *timeLabels) analyze.Cell {
-	value := map[string]string{}
-	var band int
-	for i, col := range p.columns {
-		if col.dict {
-			value[col.name] = names[g.ids[i]]
-		} else {
-			band = int(g.ids[i])
+// mergesGroups reports whether two groups of p's query can share a cell.
+// Groups differ in a column or a bucket, so they can share a cell only when
+// buckets are grouped and at least two of them share every time label and
+// the price period.
+func (p *plan) mergesGroups() bool {
+	if !p.bucket || len(p.q.SplitAt) > 0 {
+		return p.bucket
+	}
+	width := p.groupSeconds()
+	for _, dim := range p.q.By {
+		if (dim == analyze.DimHour && width >= 3600) || (dim == analyze.DimDay && width >= 86400) {
+			return false
 		}
 	}
+	return true
+}
 
+// groupSeconds is the width of the buckets the query groups by.
+func (p *plan) groupSeconds() int64 {
+	switch {
+	case p.rollup && p.table.seconds > bucketSeconds:
+		return p.table.seconds
+	case p.hourly:
+		return 3600
+	}
+	return bucketSeconds
+}
+
+// keyColumns maps each dimension of p.q.By to the index of its column in
+// p.columns, or -1 for a time dimension.
+func (p *plan) keyColumns() []int {
+	out := make([]int, len(p.q.By))
+	for i, dim := range p.q.By {
+		out[i] = slices.IndexFunc(p.columns, func(c groupColumn) bool { return c.name == dimensionColumns[dim] })
+	}
+	return out
+}
+
+func cellOf(p *plan, g *group, names map[int64]string, labels *timeLabels, keyColumns []int) analyze.Cell {
+	name := func(column int) string { return names[g.ids[column]] }
 	c := analyze.Cell{
-		Provider: value["provider"], Model: value["model"], ModelID: value["model_id"],
-		PriceRowID: value["price_row_id"], ContextBand: band, ServiceTier: value["service_tier"],
-		InferenceGeo: value["inference_geo"], Speed: value["speed"],
+		Provider: name(colProvider), Model: name(colModel), ModelID: name(colModelID),
+		PriceRowID: name(colPriceRowID), ContextBand: int(g.ids[colContextBand]),
+		ServiceTier: name(colServiceTier), InferenceGeo: name(colInferenceGeo), Speed: name(colSpeed),
 		Requests: g.values[vRequests], NoUsage: g.values[vNoUsage], Usage: usageOf(&g.values),
+		Key: make([]string, len(p.q.By)),
 	}
 	if len(p.q.SplitAt) > 0 {
 		c.Period = analyze.PeriodOf(p.q.SplitAt, time.Unix(g.bucket*bucketSeconds, 0))
 	}
-	for _, dim := range p.q.By {
-		c.Key = append(c.Key, keyValue(dim, &c, value, g.bucket, labels))
+	for i, dim := range p.q.By {
+		c.Key[i] = keyValue(dim, &c, g, names, keyColumns[i], labels)
 	}
 	return c
 }
 
-func keyValue(dim string, c *analyze.Cell, value map[string]string, bucket int64, labels *timeLabels) string {
+func keyValue(dim string, c *analyze.Cell, g *group, names map[int64]string, column int, labels *timeLabels) string {
 	switch dim {
 	case analyze.DimModel:
 		if c.ModelID != "" {
@@ -70,9 +104,9 @@ func keyValue(dim string, c *analyze.Cell, value map[string]string, bucket int64
 		}
 		return c.Model
 	case analyze.DimDay, analyze.DimHourOfDay, analyze.DimHour:
-		return labels.label(dim, bucket)
+		return labels.label(dim, g.bucket)
 	}
-	return value[dimensionColumns[dim]]
+	return names[g.ids[column]]
 }
 
 func usageOf(v *rollupValues) pricing.Usage {

@@ -4,42 +4,122 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/costctl/costctl/analyze"
 )
 
-// wholeHourOffsets reports whether every UTC offset q.Loc uses between the
-// window's bounds (the store's first and last request where the window is
-// open) is a whole number of hours.
-func (s *Store) wholeHourOffsets(ctx context.Context, q analyze.Query) (bool, error) {
-	lo, hi := q.Since, q.Until
-	if lo.IsZero() || hi.IsZero() {
-		var first, last sql.NullInt64
-		err := s.db.QueryRowContext(ctx, `SELECT MIN(time_ms), MAX(time_ms) FROM requests`).Scan(&first, &last)
-		if err != nil {
-			return false, fmt.Errorf("read store bounds: %w", err)
-		}
-		if !first.Valid {
-			return false, nil
-		}
-		if lo.IsZero() {
-			lo = time.UnixMilli(first.Int64)
-		}
-		if hi.IsZero() {
-			hi = time.UnixMilli(last.Int64 + 1)
+// timeBoundsSQL reads the first and last request time. Two subqueries, not
+// one SELECT of MIN and MAX, because SQLite answers a lone MIN or MAX from
+// the requests_time index but scans the whole index for both at once.
+const timeBoundsSQL = `SELECT (SELECT MIN(time_ms) FROM requests), (SELECT MAX(time_ms) FROM requests)`
+
+// choosePlan picks the coarsest rollup table that gives the same cells as
+// the 15-minute rollup and, for time dimensions on the 15-minute rollup or
+// raw rows, whether to group by hour in SQL.
+func (s *Store) choosePlan(ctx context.Context, p *plan) error {
+	var window *zoneWindow
+	if p.rollup {
+		for _, t := range []rollupTable{dayRollup, hourRollup} {
+			ok, err := s.rollupFits(ctx, p, t, &window)
+			if err != nil {
+				return err
+			}
+			if ok {
+				p.table = t
+				return nil
+			}
 		}
 	}
-	return wholeHourZone(q.Loc, lo, hi), nil
+
+	if p.bucket && len(p.q.SplitAt) == 0 {
+		hourly, err := s.offsetsDivide(ctx, p.q, 3600, &window)
+		if err != nil {
+			return err
+		}
+		p.hourly = hourly
+	}
+	return nil
 }
 
-// wholeHourZone walks the zone's periods from lo to hi.
-func wholeHourZone(loc *time.Location, lo, hi time.Time) bool {
+// rollupFits reports whether t gives the same cells as the 15-minute
+// rollup: the window bounds and adjustment dates fall on t's bucket bounds,
+// and every day or hour label of the query is a union of t's buckets.
+func (s *Store) rollupFits(ctx context.Context, p *plan, t rollupTable, window **zoneWindow) (bool, error) {
+	if !alignedTo(p.q.Since, t.seconds) || !alignedTo(p.q.Until, t.seconds) {
+		return false, nil
+	}
+	for _, at := range p.q.SplitAt {
+		if !alignedTo(at, t.seconds) {
+			return false, nil
+		}
+	}
+
+	hours := slices.Contains(p.q.By, analyze.DimHour) || slices.Contains(p.q.By, analyze.DimHourOfDay)
+	switch {
+	case hours && t.seconds > 3600:
+		return false, nil
+	case !hours && !slices.Contains(p.q.By, analyze.DimDay):
+		return true, nil
+	}
+	return s.offsetsDivide(ctx, p.q, t.seconds, window)
+}
+
+// zoneWindow is the span whose zone offsets decide which buckets a query
+// may use: the query's window, with the store's first and last request in
+// place of an open bound. empty is set for a store with no requests.
+type zoneWindow struct {
+	lo, hi time.Time
+	empty  bool
+}
+
+// offsetsDivide reports whether every UTC offset q.Loc uses in the window
+// is a whole multiple of seconds. It reads the store's bounds once per
+// query, into *window.
+func (s *Store) offsetsDivide(ctx context.Context, q analyze.Query, seconds int64, window **zoneWindow) (bool, error) {
+	if *window == nil {
+		w, err := s.zoneWindow(ctx, q)
+		if err != nil {
+			return false, err
+		}
+		*window = w
+	}
+	if (*window).empty {
+		return false, nil
+	}
+	return offsetsDivisible(q.Loc, (*window).lo, (*window).hi, seconds), nil
+}
+
+func (s *Store) zoneWindow(ctx context.Context, q analyze.Query) (*zoneWindow, error) {
+	w := &zoneWindow{lo: q.Since, hi: q.Until}
+	if !w.lo.IsZero() && !w.hi.IsZero() {
+		return w, nil
+	}
+
+	var first, last sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, timeBoundsSQL).Scan(&first, &last); err != nil {
+		return nil, fmt.Errorf("read store bounds: %w", err)
+	}
+	if !first.Valid {
+		return &zoneWindow{empty: true}, nil
+	}
+	if w.lo.IsZero() {
+		w.lo = time.UnixMilli(first.Int64)
+	}
+	if w.hi.IsZero() {
+		w.hi = time.UnixMilli(last.Int64 + 1)
+	}
+	return w, nil
+}
+
+// offsetsDivisible walks the zone's periods from lo to hi.
+func offsetsDivisible(loc *time.Location, lo, hi time.Time, seconds int64) bool {
 	if loc == nil {
 		loc = time.UTC
 	}
 	for t := lo.In(loc); t.Before(hi); {
-		if _, offset := t.Zone(); offset%3600 != 0 {
+		if _, offset := t.Zone(); int64(offset)%seconds != 0 {
 			return false
 		}
 		_, end := t.ZoneBounds()

@@ -68,13 +68,13 @@ func TestWholeHourZone(t *testing.T) {
 		t.Skip("no zone database:", err)
 	}
 	lo, hi := mustTime(t, "2026-01-01T00:00:00Z"), mustTime(t, "2026-12-31T00:00:00Z")
-	if !wholeHourZone(time.UTC, lo, hi) {
+	if !offsetsDivisible(time.UTC, lo, hi, 3600) {
 		t.Error("UTC: want whole hours")
 	}
-	if wholeHourZone(kolkata, lo, hi) {
+	if offsetsDivisible(kolkata, lo, hi, 3600) {
 		t.Error("Asia/Kolkata (+05:30): want not whole hours")
 	}
-	if wholeHourZone(time.FixedZone("x", 45*60), lo, hi) {
+	if offsetsDivisible(time.FixedZone("x", 45*60), lo, hi, 3600) {
 		t.Error("+00:45: want not whole hours")
 	}
 }

@@ -17,11 +17,24 @@ type groupColumn struct {
 	dict bool // holds dictionary ids
 }
 
-// priceColumns decide a request's price and are in every cell.
+// priceColumns decide a request's price and are in every cell. Every
+// plan's columns start with them, in this order.
 var priceColumns = []groupColumn{
 	{"provider", true}, {"model", true}, {"model_id", true}, {"price_row_id", true},
 	{"context_band", false}, {"service_tier", true}, {"inference_geo", true}, {"speed", true},
 }
+
+// Indexes of the price columns in priceColumns.
+const (
+	colProvider = iota
+	colModel
+	colModelID
+	colPriceRowID
+	colContextBand
+	colServiceTier
+	colInferenceGeo
+	colSpeed
+)
 
 // dimensionColumns maps the non-time dimensions to their column. model,
 // provider and service_tier are price columns already.
@@ -44,8 +57,12 @@ func isTimeDimension(dim string) bool {
 
 // plan is a cell query in SQL: which table, which group columns.
 type plan struct {
-	q       analyze.Query
-	rollup  bool
+	q      analyze.Query
+	rollup bool
+	// table is the rollup table read when rollup is set: the 15-minute one
+	// unless Store.chooseRollup finds a coarser one that gives the same
+	// cells.
+	table   rollupTable
 	columns []groupColumn
 	bucket  bool // group by 15-minute bucket too, for time dimensions
 	// hourly groups the buckets of each UTC hour into its first bucket in
@@ -59,7 +76,10 @@ func newPlan(q analyze.Query) (*plan, error) {
 	if q.Loc == nil {
 		q.Loc = time.UTC
 	}
-	p := &plan{q: q, rollup: aligned(q.Since) && aligned(q.Until), columns: slices.Clone(priceColumns)}
+	p := &plan{
+		q: q, rollup: alignedTo(q.Since, bucketSeconds) && alignedTo(q.Until, bucketSeconds),
+		table: quarterRollup, columns: slices.Clone(priceColumns),
+	}
 	// Split instants are assigned per 15-minute bucket, so they must fall on
 	// bucket boundaries (adjustment dates do).
 	p.bucket = len(q.SplitAt) > 0
@@ -90,9 +110,10 @@ func (p *plan) addColumn(name string) {
 	p.columns = append(p.columns, groupColumn{name: name, dict: true})
 }
 
-// aligned reports whether a window bound falls on a rollup bucket boundary.
-func aligned(t time.Time) bool {
-	return t.IsZero() || (t.Unix()%bucketSeconds == 0 && t.Nanosecond() == 0)
+// alignedTo reports whether a window bound falls on a boundary of buckets
+// of the given width in seconds. A zero time is an open bound.
+func alignedTo(t time.Time, seconds int64) bool {
+	return t.IsZero() || (t.Unix()%seconds == 0 && t.Nanosecond() == 0)
 }
 
 // rawBucketSQL is bucketOf in SQL: floor division, also before 1970.
@@ -113,13 +134,13 @@ func (p *plan) sql() (string, []any) {
 
 	where, args := p.where()
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s GROUP BY %s",
-		strings.Join(sel, ", "), p.table(), where, group)
+		strings.Join(sel, ", "), p.tableName(), where, group)
 	return query, args
 }
 
-func (p *plan) table() string {
+func (p *plan) tableName() string {
 	if p.rollup {
-		return "rollup"
+		return p.table.name
 	}
 	return "requests"
 }
@@ -172,7 +193,7 @@ func (p *plan) where() (string, []any) {
 		}
 		if p.rollup {
 			conds = append(conds, "bucket "+op+" ?")
-			args = append(args, t.Unix()/bucketSeconds)
+			args = append(args, t.Unix()/p.table.seconds)
 			return
 		}
 		conds = append(conds, "time_ms "+op+" ?")
@@ -195,9 +216,11 @@ func ceilMilli(t time.Time) int64 {
 }
 
 // Cells groups the requests in q's window by q.By and the price fields,
-// sorted by Key and then the price fields. It reads the rollup when every
-// dimension is in it and the window falls on 15-minute boundaries. Otherwise
-// it reads the requests table, which gives the same cells more slowly.
+// sorted by Key and then the price fields. It reads a rollup table when
+// every dimension is in it and the window falls on 15-minute boundaries:
+// the coarsest of the day, hour and 15-minute tables that gives the same
+// cells. Otherwise it reads the requests table, which gives the same cells
+// more slowly.
 func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, error) {
 	p, err := newPlan(q)
 	if err != nil {
@@ -207,12 +230,8 @@ func (s *Store) Cells(ctx context.Context, q analyze.Query) ([]analyze.Cell, err
 }
 
 func (s *Store) cells(ctx context.Context, p *plan) ([]analyze.Cell, error) {
-	if p.bucket && len(p.q.SplitAt) == 0 {
-		hourly, err := s.wholeHourOffsets(ctx, p.q)
-		if err != nil {
-			return nil, err
-		}
-		p.hourly = hourly
+	if err := s.choosePlan(ctx, p); err != nil {
+		return nil, err
 	}
 	groups, err := s.groups(ctx, p)
 	if err != nil {
@@ -240,12 +259,19 @@ func (s *Store) groups(ctx context.Context, p *plan) ([]group, error) {
 	}
 	defer rows.Close()
 
+	// Buckets of coarser tables are converted to the first 15-minute bucket
+	// they cover, which is what cells label.
+	scale := int64(1)
+	if p.rollup {
+		scale = p.table.seconds / bucketSeconds
+	}
 	var out []group
 	for rows.Next() {
 		g := group{ids: make([]int64, len(p.columns))}
 		if err := rows.Scan(g.fields(p)...); err != nil {
 			return nil, fmt.Errorf("query cells: %w", err)
 		}
+		g.bucket *= scale
 		out = append(out, g)
 	}
 	if err := rows.Err(); err != nil {
@@ -323,7 +349,7 @@ func (s *Store) readDict(ctx context.Context, ids []int64, out map[int64]string)
 // number of stored requests; zero times for an empty store.
 func (s *Store) Bounds(ctx context.Context) (first, last time.Time, requests int64, err error) {
 	var lo, hi sql.NullInt64
-	err = s.db.QueryRowContext(ctx, `SELECT MIN(time_ms), MAX(time_ms) FROM requests`).Scan(&lo, &hi)
+	err = s.db.QueryRowContext(ctx, timeBoundsSQL).Scan(&lo, &hi)
 	if err != nil {
 		return time.Time{}, time.Time{}, 0, fmt.Errorf("read store bounds: %w", err)
 	}
@@ -331,8 +357,9 @@ func (s *Store) Bounds(ctx context.Context) (first, last time.Time, requests int
 		return time.Time{}, time.Time{}, 0, nil
 	}
 
-	// The rollup counts every request, in far fewer rows than requests has.
-	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(requests), 0) FROM rollup`).Scan(&requests)
+	// The day rollup counts every request, in far fewer rows than requests
+	// has.
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(requests), 0) FROM rollup_day`).Scan(&requests)
 	if err != nil {
 		return time.Time{}, time.Time{}, 0, fmt.Errorf("read store bounds: %w", err)
 	}
@@ -343,8 +370,8 @@ func (s *Store) Bounds(ctx context.Context) (first, last time.Time, requests int
 // versions recorded with stored requests.
 func (s *Store) PriceTableVersions(ctx context.Context) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `
-SELECT DISTINCT dict.value FROM rollup JOIN dict ON dict.id = rollup.price_table
-WHERE rollup.price_table != 0 ORDER BY dict.value`)
+SELECT DISTINCT dict.value FROM rollup_day JOIN dict ON dict.id = rollup_day.price_table
+WHERE rollup_day.price_table != 0 ORDER BY dict.value`)
 	if err != nil {
 		return nil, fmt.Errorf("read price table versions: %w", err)
 	}

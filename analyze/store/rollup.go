@@ -19,13 +19,34 @@ const bucketSeconds = 900
 // bucketOf returns the rollup bucket of a unix-millisecond time, rounding
 // down for times before 1970 as well.
 func bucketOf(ms int64) int64 {
-	const width = bucketSeconds * 1000
-	b := ms / width
-	if ms%width < 0 {
-		b--
-	}
-	return b
+	return floorDiv(ms, bucketSeconds*1000)
 }
+
+// floorDiv divides rounding toward negative infinity; Go's / truncates
+// toward zero.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
+}
+
+// rollupTable is one rollup table: the same keys and counters summed over
+// buckets of its width, bucket = floor(unix seconds / seconds).
+type rollupTable struct {
+	name    string
+	seconds int64
+}
+
+// The rollup tables. Every width is a whole number of 15-minute buckets,
+// so the coarser tables are sums of the 15-minute one.
+var (
+	quarterRollup = rollupTable{name: "rollup", seconds: bucketSeconds}
+	hourRollup    = rollupTable{name: "rollup_hour", seconds: 3600}
+	dayRollup     = rollupTable{name: "rollup_day", seconds: 86400}
+	rollupTables  = []rollupTable{quarterRollup, hourRollup, dayRollup}
+)
 
 // rollupKey is a rollup row's primary key.
 type rollupKey struct {
@@ -82,10 +103,44 @@ func (d *rollupDelta) add(r *row, sign int64) {
 	v[vWebSearches] += sign * r.ints[iWebSearches]
 }
 
-// apply writes the collected changes with multi-row upserts in primary-key
-// order, which keeps B-tree writes local, and then deletes rows left with no
-// requests.
+// apply writes the collected changes to every rollup table, the 15-minute
+// one first, and then deletes rows left with no requests.
 func (d *rollupDelta) apply(ctx context.Context, tx *sql.Tx) error {
+	for _, t := range rollupTables {
+		if err := d.coarsen(t).write(ctx, tx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// coarsen returns the changes summed into t's buckets.
+func (d *rollupDelta) coarsen(t rollupTable) *rollupDelta {
+	per := t.seconds / bucketSeconds
+	if per == 1 {
+		return d
+	}
+	out := newRollupDelta()
+	for k, v := range d.values {
+		ck := rollupKey{bucket: floorDiv(k.bucket, per), dims: k.dims}
+		sum := out.values[ck]
+		if sum == nil {
+			sum = &rollupValues{}
+			out.values[ck] = sum
+		}
+		for i := range v {
+			sum[i] += v[i]
+		}
+		if d.subtracted[k] {
+			out.subtracted[ck] = true
+		}
+	}
+	return out
+}
+
+// write upserts the changes into t in primary-key order, which keeps
+// B-tree writes local.
+func (d *rollupDelta) write(ctx context.Context, tx *sql.Tx, t rollupTable) error {
 	keys := make([]rollupKey, 0, len(d.values))
 	for k := range d.values {
 		keys = append(keys, k)
@@ -105,11 +160,11 @@ func (d *rollupDelta) apply(ctx context.Context, tx *sql.Tx) error {
 		for _, k := range part {
 			args = d.values[k].appendArgs(k.appendArgs(args))
 		}
-		if err := execUpsert(ctx, tx, &full, len(part), args); err != nil {
-			return fmt.Errorf("update rollup: %w", err)
+		if err := execUpsert(ctx, tx, t, &full, len(part), args); err != nil {
+			return fmt.Errorf("update %s: %w", t.name, err)
 		}
 	}
-	return d.deleteEmpty(ctx, tx)
+	return d.deleteEmpty(ctx, tx, t)
 }
 
 // rowsPerUpsert is how many rollup rows one upsert writes: 256 rows × 28
@@ -120,13 +175,13 @@ var rollupColumnCount = 1 + len(rollupDimColumns) + len(rollupValueColumns)
 
 // execUpsert runs the upsert of n rows, preparing the full-size statement
 // once per transaction and keeping it in *full.
-func execUpsert(ctx context.Context, tx *sql.Tx, full **sql.Stmt, n int, args []any) error {
+func execUpsert(ctx context.Context, tx *sql.Tx, t rollupTable, full **sql.Stmt, n int, args []any) error {
 	if n < rowsPerUpsert {
-		_, err := tx.ExecContext(ctx, rollupUpsertSQL(n), args...)
+		_, err := tx.ExecContext(ctx, rollupUpsertSQL(t, n), args...)
 		return err
 	}
 	if *full == nil {
-		stmt, err := tx.PrepareContext(ctx, rollupUpsertSQL(n))
+		stmt, err := tx.PrepareContext(ctx, rollupUpsertSQL(t, n))
 		if err != nil {
 			return err
 		}
@@ -143,21 +198,21 @@ func compareRollupKeys(a, b rollupKey) int {
 	return slices.Compare(a.dims[:], b.dims[:])
 }
 
-// deleteEmpty removes the rows a replaced copy may have emptied, so that the
-// rollup never holds a row with zero requests.
-func (d *rollupDelta) deleteEmpty(ctx context.Context, tx *sql.Tx) error {
+// deleteEmpty removes the rows a replaced copy may have emptied, so that no
+// rollup table holds a row with zero requests.
+func (d *rollupDelta) deleteEmpty(ctx context.Context, tx *sql.Tx, t rollupTable) error {
 	if len(d.subtracted) == 0 {
 		return nil
 	}
-	remove, err := tx.PrepareContext(ctx, rollupDeleteSQL())
+	remove, err := tx.PrepareContext(ctx, rollupDeleteSQL(t))
 	if err != nil {
-		return fmt.Errorf("prepare rollup delete: %w", err)
+		return fmt.Errorf("prepare %s delete: %w", t.name, err)
 	}
 	defer remove.Close()
 
 	for k := range d.subtracted {
 		if _, err := remove.ExecContext(ctx, k.args()...); err != nil {
-			return fmt.Errorf("update rollup: %w", err)
+			return fmt.Errorf("update %s: %w", t.name, err)
 		}
 	}
 	return nil
@@ -186,9 +241,8 @@ func rollupKeyColumns() []string {
 	return append([]string{"bucket"}, rollupDimColumns...)
 }
 
-// rollupUpsertSQL adds n rows of counters to the rollup, creating missing
-// rows.
-func rollupUpsertSQL(n int) string {
+// rollupUpsertSQL adds n rows of counters to t, creating missing rows.
+func rollupUpsertSQL(t rollupTable, n int) string {
 	cols := append(rollupKeyColumns(), rollupValueColumns...)
 	sets := make([]string, len(rollupValueColumns))
 	for i, c := range rollupValueColumns {
@@ -196,17 +250,17 @@ func rollupUpsertSQL(n int) string {
 	}
 	tuple := "(" + placeholders(len(cols)) + ")"
 	tuples := strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
-	return fmt.Sprintf("INSERT INTO rollup (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s",
-		strings.Join(cols, ", "), tuples,
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s",
+		t.name, strings.Join(cols, ", "), tuples,
 		strings.Join(rollupKeyColumns(), ", "), strings.Join(sets, ", "))
 }
 
-func rollupDeleteSQL() string {
+func rollupDeleteSQL(t rollupTable) string {
 	conds := make([]string, 0, len(rollupKeyColumns()))
 	for _, c := range rollupKeyColumns() {
 		conds = append(conds, c+" = ?")
 	}
-	return "DELETE FROM rollup WHERE " + strings.Join(conds, " AND ") + " AND requests = 0"
+	return "DELETE FROM " + t.name + " WHERE " + strings.Join(conds, " AND ") + " AND requests = 0"
 }
 
 func placeholders(n int) string {

@@ -165,6 +165,101 @@ CREATE TABLE files (
 	options   INTEGER NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 4: hour and day rollups, the 15-minute rollup summed into coarser
+	// buckets (bucket = floor(unix seconds / 3600) and / 86400), filled
+	// from the 15-minute rollup. Reports whose window, adjustment dates
+	// and zone offsets fall on their bounds read far fewer rows.
+	`
+CREATE TABLE rollup_hour (
+	bucket         INTEGER NOT NULL,
+	provider       INTEGER NOT NULL,
+	model          INTEGER NOT NULL,
+	model_id       INTEGER NOT NULL,
+	price_row_id   INTEGER NOT NULL,
+	context_band   INTEGER NOT NULL,
+	service_tier   INTEGER NOT NULL,
+	inference_geo  INTEGER NOT NULL,
+	speed          INTEGER NOT NULL,
+	endpoint       INTEGER NOT NULL,
+	tier           INTEGER NOT NULL,
+	customer       INTEGER NOT NULL,
+	workspace      INTEGER NOT NULL,
+	project        INTEGER NOT NULL,
+	api_key        INTEGER NOT NULL,
+	price_table    INTEGER NOT NULL,
+	requests       INTEGER NOT NULL,
+	no_usage       INTEGER NOT NULL,
+	input          INTEGER NOT NULL,
+	cache_read     INTEGER NOT NULL,
+	cache_write_5m INTEGER NOT NULL,
+	cache_write_1h INTEGER NOT NULL,
+	output         INTEGER NOT NULL,
+	audio_in       INTEGER NOT NULL,
+	audio_out      INTEGER NOT NULL,
+	image_in       INTEGER NOT NULL,
+	reasoning      INTEGER NOT NULL,
+	web_searches   INTEGER NOT NULL,
+	PRIMARY KEY (bucket, provider, model, model_id, price_row_id, context_band,
+		service_tier, inference_geo, speed, endpoint, tier, customer,
+		workspace, project, api_key, price_table)
+) WITHOUT ROWID;
+
+INSERT INTO rollup_hour
+SELECT (bucket - (((bucket % 4) + 4) % 4)) / 4 AS hour, provider, model, model_id, price_row_id, context_band,
+	service_tier, inference_geo, speed, endpoint, tier, customer,
+	workspace, project, api_key, price_table,
+	sum(requests), sum(no_usage), sum(input), sum(cache_read),
+	sum(cache_write_5m), sum(cache_write_1h), sum(output), sum(audio_in),
+	sum(audio_out), sum(image_in), sum(reasoning), sum(web_searches)
+FROM rollup GROUP BY hour, provider, model, model_id, price_row_id, context_band,
+	service_tier, inference_geo, speed, endpoint, tier, customer,
+	workspace, project, api_key, price_table;
+
+CREATE TABLE rollup_day (
+	bucket         INTEGER NOT NULL,
+	provider       INTEGER NOT NULL,
+	model          INTEGER NOT NULL,
+	model_id       INTEGER NOT NULL,
+	price_row_id   INTEGER NOT NULL,
+	context_band   INTEGER NOT NULL,
+	service_tier   INTEGER NOT NULL,
+	inference_geo  INTEGER NOT NULL,
+	speed          INTEGER NOT NULL,
+	endpoint       INTEGER NOT NULL,
+	tier           INTEGER NOT NULL,
+	customer       INTEGER NOT NULL,
+	workspace      INTEGER NOT NULL,
+	project        INTEGER NOT NULL,
+	api_key        INTEGER NOT NULL,
+	price_table    INTEGER NOT NULL,
+	requests       INTEGER NOT NULL,
+	no_usage       INTEGER NOT NULL,
+	input          INTEGER NOT NULL,
+	cache_read     INTEGER NOT NULL,
+	cache_write_5m INTEGER NOT NULL,
+	cache_write_1h INTEGER NOT NULL,
+	output         INTEGER NOT NULL,
+	audio_in       INTEGER NOT NULL,
+	audio_out      INTEGER NOT NULL,
+	image_in       INTEGER NOT NULL,
+	reasoning      INTEGER NOT NULL,
+	web_searches   INTEGER NOT NULL,
+	PRIMARY KEY (bucket, provider, model, model_id, price_row_id, context_band,
+		service_tier, inference_geo, speed, endpoint, tier, customer,
+		workspace, project, api_key, price_table)
+) WITHOUT ROWID;
+
+INSERT INTO rollup_day
+SELECT (bucket - (((bucket % 24) + 24) % 24)) / 24 AS day, provider, model, model_id, price_row_id, context_band,
+	service_tier, inference_geo, speed, endpoint, tier, customer,
+	workspace, project, api_key, price_table,
+	sum(requests), sum(no_usage), sum(input), sum(cache_read),
+	sum(cache_write_5m), sum(cache_write_1h), sum(output), sum(audio_in),
+	sum(audio_out), sum(image_in), sum(reasoning), sum(web_searches)
+FROM rollup_hour GROUP BY day, provider, model, model_id, price_row_id, context_band,
+	service_tier, inference_geo, speed, endpoint, tier, customer,
+	workspace, project, api_key, price_table;
+`,
 }
 
 // supportedSchema is the newest schema this build reads and writes.

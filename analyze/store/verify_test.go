@@ -92,10 +92,12 @@ func TestVerifyDanglingDictionary(t *testing.T) {
 	mustExec(t, s, `DELETE FROM dict WHERE value = '/chat/1'`)
 
 	v := verifyOf(t, s)
-	if v.DanglingRefs["requests.endpoint"] == 0 || v.DanglingRefs["rollup.endpoint"] == 0 {
-		t.Errorf("dangling references = %v, want requests.endpoint and rollup.endpoint", v.DanglingRefs)
+	for _, column := range []string{"requests.endpoint", "rollup.endpoint", "rollup_hour.endpoint", "rollup_day.endpoint"} {
+		if v.DanglingRefs[column] == 0 {
+			t.Errorf("dangling references = %v, want %s", v.DanglingRefs, column)
+		}
 	}
-	if len(v.DanglingRefs) != 2 {
+	if len(v.DanglingRefs) != 4 {
 		t.Errorf("dangling references = %v, want only the endpoint columns", v.DanglingRefs)
 	}
 }
