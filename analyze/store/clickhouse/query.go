@@ -30,13 +30,38 @@ func (s *Store) dedupSQL(ctx context.Context, cols []string, since, until time.T
 	}
 	window := windowSQL(since, until)
 	list := strings.Join(cols, ", ")
-	if dups == "" {
+	if dups.set == "" {
 		return fmt.Sprintf("SELECT %s FROM requests WHERE %s", list, window), nil
 	}
-	unique := fmt.Sprintf("SELECT %s FROM requests WHERE id NOT IN %s AND %s", list, dups, window)
-	chosen := fmt.Sprintf("SELECT %s FROM (SELECT %s FROM requests WHERE id IN %s ORDER BY %s LIMIT 1 BY dedup_key) WHERE %s",
-		list, strings.Join(withOrderColumns(cols), ", "), dups, completeFirst, window)
+	unique := fmt.Sprintf("SELECT %s FROM requests WHERE id %s AND %s", list, dups.notIn(), window)
+	chosen := fmt.Sprintf("SELECT %s FROM (SELECT %s FROM requests WHERE id %s ORDER BY %s LIMIT 1 BY dedup_key) WHERE %s",
+		list, strings.Join(withOrderColumns(cols), ", "), dups.in(), completeFirst, window)
 	return unique + " UNION ALL " + chosen, nil
+}
+
+// idSet is an SQL set of ids: a list, or a subquery.
+type idSet struct {
+	set      string
+	subquery bool
+}
+
+// in returns the IN condition on the set. A subquery is run with GLOBAL:
+// once, on the node that runs the query, rather than on every shard of a
+// Distributed requests table, which the server's default
+// distributed_product_mode rejects. ClickHouse 18.16 rejects GLOBAL
+// before a list, so a list goes without it.
+func (s idSet) in() string {
+	if s.subquery {
+		return "GLOBAL IN " + s.set
+	}
+	return "IN " + s.set
+}
+
+func (s idSet) notIn() string {
+	if s.subquery {
+		return "GLOBAL NOT IN " + s.set
+	}
+	return "NOT IN " + s.set
 }
 
 // maxInlineIDs bounds the ids written into a query, well below the
@@ -47,13 +72,13 @@ var maxInlineIDs = 5000
 // duplicateIDs returns, as an SQL set, the store.KeyHash ids that more
 // than one row carries: the copies of one request, and distinct keys
 // whose hashes collide. Every other row is the only copy of its request.
-// It returns "" when there are none, and a subquery when there are too
-// many to list.
-func (s *Store) duplicateIDs(ctx context.Context) (string, error) {
+// It returns an empty set when there are none, and a subquery when there
+// are too many to list.
+func (s *Store) duplicateIDs(ctx context.Context) (idSet, error) {
 	const dupSQL = "SELECT id FROM requests GROUP BY id HAVING count() > 1"
 	r, err := s.c.query(ctx, fmt.Sprintf("%s LIMIT %d", dupSQL, maxInlineIDs+1))
 	if err != nil {
-		return "", fmt.Errorf("find duplicate requests: %w", err)
+		return idSet{}, fmt.Errorf("find duplicate requests: %w", err)
 	}
 	defer r.close()
 
@@ -62,15 +87,15 @@ func (s *Store) duplicateIDs(ctx context.Context) (string, error) {
 		ids = append(ids, r.fields[0])
 	}
 	if err := r.close(); err != nil {
-		return "", fmt.Errorf("find duplicate requests: %w", err)
+		return idSet{}, fmt.Errorf("find duplicate requests: %w", err)
 	}
 	switch {
 	case len(ids) == 0:
-		return "", nil
+		return idSet{}, nil
 	case len(ids) > maxInlineIDs:
-		return "(" + dupSQL + ")", nil
+		return idSet{set: "(" + dupSQL + ")", subquery: true}, nil
 	}
-	return "(" + strings.Join(ids, ", ") + ")", nil
+	return idSet{set: "(" + strings.Join(ids, ", ") + ")"}, nil
 }
 
 // withOrderColumns adds the columns completeFirst and windowSQL need.

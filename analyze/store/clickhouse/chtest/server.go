@@ -10,6 +10,7 @@ package chtest
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -128,26 +129,65 @@ func waitReady(addr string, timeout time.Duration) error {
 
 // exec1 runs one statement with the credentials from the environment.
 func exec1(addr, query string) error {
+	_, err := query1(addr, query)
+	return err
+}
+
+// query1 runs one statement and returns its output.
+func query1(addr, query string) (string, error) {
 	target := "http://" + addr
 	if !strings.Contains(addr, "/") {
 		target += "/"
 	}
 	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(query))
 	if err != nil {
-		return err
+		return "", err
 	}
 	if user := os.Getenv("COSTCTL_CLICKHOUSE_USER"); user != "" {
 		req.SetBasicAuth(user, os.Getenv("COSTCTL_CLICKHOUSE_PASSWORD"))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("clickhouse %s: HTTP %d on %q", addr, resp.StatusCode, query)
+		return "", fmt.Errorf("clickhouse %s: HTTP %d on %q: %s", addr, resp.StatusCode, query, strings.TrimSpace(string(body)))
 	}
-	return nil
+	return string(body), err
+}
+
+// ClusterName is a cluster of two shards in the config of the server that
+// Database starts. Both shards are that server itself, each with its own
+// default database (shardDatabases), so that a Distributed table with an
+// empty database name splits its rows between two databases as it would
+// between two nodes.
+const ClusterName = "costctl_two_shards"
+
+var shardDatabases = [2]string{"costctl_shard_1", "costctl_shard_2"}
+
+// Shards returns the clickhouse:// addresses of the shard databases of
+// ClusterName, created empty and dropped when t ends. It skips t when the
+// server is not one Database started, because another server has no such
+// cluster. Tests that call it must not run in parallel.
+func Shards(t testing.TB) [2]string {
+	t.Helper()
+	Database(t) // starts the server, or skips
+	if server == nil {
+		t.Skipf("the server at %s was not started by the tests, so it has no cluster %s", address, ClusterName)
+	}
+	var out [2]string
+	for i, name := range shardDatabases {
+		for _, q := range []string{"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name} {
+			if err := exec1(address, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Cleanup(func() { _ = exec1(address, "DROP DATABASE IF EXISTS "+name) })
+		out[i] = "clickhouse://" + address + "/" + name
+	}
+	return out
 }
 
 func writeConfig(dir string, httpPort, tcpPort int) error {
@@ -165,8 +205,14 @@ func writeConfig(dir string, httpPort, tcpPort int) error {
   <users_config>%[1]s/users.xml</users_config>
   <default_profile>default</default_profile>
   <default_database>default</default_database>
+  <remote_servers>
+    <%[4]s>
+      <shard><replica><host>127.0.0.1</host><port>%[3]d</port><default_database>%[5]s</default_database></replica></shard>
+      <shard><replica><host>127.0.0.1</host><port>%[3]d</port><default_database>%[6]s</default_database></replica></shard>
+    </%[4]s>
+  </remote_servers>
 </yandex>
-`, dir, httpPort, tcpPort)
+`, dir, httpPort, tcpPort, ClusterName, shardDatabases[0], shardDatabases[1])
 	users := `<?xml version="1.0"?>
 <yandex>
   <profiles><default></default></profiles>
@@ -184,9 +230,18 @@ func writeConfig(dir string, httpPort, tcpPort int) error {
 // from Database.
 func Exec(t testing.TB, db, query string) {
 	t.Helper()
+	Query(t, db, query)
+}
+
+// Query runs one statement in the database at db and returns its output,
+// TabSeparated unless the statement names another format.
+func Query(t testing.TB, db, query string) string {
+	t.Helper()
 	rest := strings.TrimPrefix(db, "clickhouse://")
 	addr, name, _ := strings.Cut(rest, "/")
-	if err := exec1(addr+"/?database="+name, query); err != nil {
+	out, err := query1(addr+"/?database="+name, query)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return out
 }
