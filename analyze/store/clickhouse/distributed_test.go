@@ -20,9 +20,10 @@ func databaseName(db string) string {
 }
 
 // distributedStore sets a database up as docs/clickhouse.md describes for
-// an existing cluster: requests_local on every shard, created from the
-// statement SHOW CREATE TABLE prints for a table costctl made, and
-// requests as a Distributed table over them sharded by the dedup key.
+// an existing cluster. Every shard gets requests_local, created from the
+// statement that SHOW CREATE TABLE prints for a table costctl made. The
+// database gets requests as a Distributed table over them, sharded by the
+// dedup key.
 // billing, files and meta stay plain tables, which costctl creates. The
 // Distributed table names an empty database, so that each shard of the
 // test cluster uses its own default database, as two nodes would.

@@ -80,9 +80,9 @@ func decodeFileState(fields []string) (store.FileState, error) {
 // make a failed ingest skip lines that were never stored.
 //
 // NOTE: the version is this machine's clock in nanoseconds. Two processes
-// saving the same path in the same nanosecond, or a clock set back, make
-// an older state the latest; that state is true too, so the next ingest
-// only reads some lines again and stores nothing twice.
+// that save the same path in the same nanosecond, or a clock set back, can
+// make an older state the latest. That state is true too, so the next
+// ingest only reads some lines again and stores nothing twice.
 func (s *Store) SaveFiles(ctx context.Context, files []store.FileState) error {
 	if len(files) == 0 || s.host == "" {
 		return nil

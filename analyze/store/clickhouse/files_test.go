@@ -115,9 +115,10 @@ func TestIncrementalIngest(t *testing.T) {
 	}
 }
 
-// TestFileStatesPerHost: a path read on one machine says nothing about
-// the same path on another, so the second host reads the file whole and
-// the dedup rule stores nothing twice.
+// TestFileStatesPerHost checks that a host never resumes from another
+// host's state, because the same path on another machine is another file.
+// The second host reads the file whole, and the dedup rule stores nothing
+// twice.
 func TestFileStatesPerHost(t *testing.T) {
 	db := chtest.Database(t)
 	a, b := openHost(t, db, "host-a"), openHost(t, db, "host-b")
