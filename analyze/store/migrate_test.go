@@ -141,6 +141,7 @@ func TestMigrateV1(t *testing.T) {
 			u.Tokens[pricing.Input], u.Tokens[pricing.CacheRead], u.Tokens[pricing.Output], wantInput, wantCacheRead, wantOutput)
 	}
 	expectSound(t, s, "after migrating the fixture")
+	checkCoarseFill(t, s)
 
 	// The same requests again are duplicates; one new request is added.
 	more := append(v1Requests(), request("msg_after_migration", time.Date(2025, 11, 6, 0, 0, 0, 0, time.UTC), 5, 6))
@@ -149,6 +150,31 @@ func TestMigrateV1(t *testing.T) {
 		t.Errorf("write after migration = %+v, want 1 inserted and %d kept", stats, wantRequests)
 	}
 	expectSound(t, s, "after writing to the migrated store")
+}
+
+// checkCoarseFill compares the hour and day rollups that migration step 4
+// filled with totals and key counts computed here from v1Requests.
+func checkCoarseFill(t *testing.T, s *Store) {
+	t.Helper()
+	wantRequests, wantInput, _, _ := v1Sums()
+	for _, table := range []rollupTable{hourRollup, dayRollup} {
+		keys := map[string]bool{}
+		for _, r := range v1Requests() {
+			keys[fmt.Sprint(r.Time.Unix()/table.seconds, r.Model, r.Endpoint, r.Customer)] = true
+		}
+
+		var rows, requests, input int64
+		err := s.db.QueryRow("SELECT count(*), sum(requests), sum(input) FROM "+table.name).Scan(&rows, &requests, &input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows != int64(len(keys)) {
+			t.Errorf("%s rows = %d, want %d", table.name, rows, len(keys))
+		}
+		if requests != wantRequests || input != wantInput {
+			t.Errorf("%s requests, input = %d, %d, want %d, %d", table.name, requests, input, wantRequests, wantInput)
+		}
+	}
 }
 
 // expectSound fails the test unless Verify finds nothing wrong.

@@ -130,7 +130,11 @@ func TestOpenForeignDatabaseRejected(t *testing.T) {
 func TestSchemaColumnsMatchTables(t *testing.T) {
 	s := openTestStore(t, tempStorePath(t))
 	wantRollup := append(rollupKeyColumns(), rollupValueColumns...)
-	for table, want := range map[string][]string{"requests": requestColumns(), "rollup": wantRollup} {
+	tables := map[string][]string{"requests": requestColumns()}
+	for _, r := range rollupTables {
+		tables[r.name] = wantRollup
+	}
+	for table, want := range tables {
 		if got := tableColumns(t, s, table); !slices.Equal(got, want) {
 			t.Errorf("%s columns = %v, want %v", table, got, want)
 		}
