@@ -1,0 +1,198 @@
+package pricing
+
+import (
+	"testing"
+	"time"
+)
+
+// The expected costs below are hand-computed in $/MTok·tokens: tokens ×
+// USD per million tokens, summed over the classes. One $/MTok·token is
+// 10^-6 USD, which is 10^6 picodollars.
+
+// modifiedCase is a costCase with every modifier, for rows that price
+// inference_geo or speed.
+type modifiedCase struct {
+	name     string
+	at       time.Time
+	mods     Modifiers
+	usage    Usage
+	wantPico int64
+}
+
+func checkModifiedCosts(t *testing.T, provider string, cases []modifiedCase) {
+	t.Helper()
+	table := embedded(t)
+	for _, c := range cases {
+		m, ok := table.Resolve(provider, c.name, c.at)
+		if !ok {
+			t.Errorf("%s at %s not resolved", c.name, c.at.Format(time.RFC3339))
+			continue
+		}
+		cost, err := table.Cost(m.Row.ID, m.Row.Band(c.usage.PromptTokens()), c.mods, c.usage)
+		if err != nil {
+			t.Errorf("%s %+v: %v", c.name, c.mods, err)
+			continue
+		}
+		if got := cost.Big().Int64(); got != c.wantPico {
+			t.Errorf("%s %+v at %s: cost = %d pico, want %d", c.name, c.mods, c.at.Format(time.DateOnly), got, c.wantPico)
+		}
+	}
+}
+
+// checkUnpriced asserts that no row prices the name at that time, so a
+// request logged before a model's release is stored unpriced.
+func checkUnpriced(t *testing.T, provider, name string, at time.Time) {
+	t.Helper()
+	if m, ok := embedded(t).Resolve(provider, name, at); ok {
+		t.Errorf("%s at %s resolved to row %s, want unpriced", name, at.Format(time.RFC3339), m.Row.ID)
+	}
+}
+
+func day(year int, month time.Month, d int) time.Time {
+	return time.Date(year, month, d, 0, 0, 0, 0, time.UTC)
+}
+
+func TestClaude5CacheReadExceptions(t *testing.T) {
+	at := day(2026, 11, 20)
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 200_000, Output: 2_000}}
+	checkCosts(t, []costCase{
+		// Fable 5 reads the cache at the usual 0.1x: 10,000 × 10 +
+		// 200,000 × 1 + 2,000 × 50 = 100,000 + 200,000 + 100,000 = 400,000.
+		{"anthropic", "claude-fable-5", "", at, u, 400_000_000_000},
+		// Fable 5.1 reads it at 0.025x: 10,000 × 10 + 200,000 × 0.25 +
+		// 2,000 × 50 = 100,000 + 50,000 + 100,000 = 250,000.
+		{"anthropic", "claude-fable-5-1", "", at, u, 250_000_000_000},
+		{"aws_bedrock", "us.anthropic.claude-mythos-5-1", "", at, u, 250_000_000_000},
+		// Fable 5.2: 10,000 × 8 + 200,000 × 0.20 + 2,000 × 40 = 80,000 +
+		// 40,000 + 80,000 = 200,000.
+		{"anthropic", "claude-fable-5-2", "", at, u, 200_000_000_000},
+		// Opus 5.5 reads it at 0.05x: 10,000 × 4 + 200,000 × 0.20 +
+		// 2,000 × 20 = 40,000 + 40,000 + 40,000 = 120,000.
+		{"anthropic", "claude-opus-5-5", "", at, u, 120_000_000_000},
+		// batch halves every class, cache reads included: 60,000.
+		{"anthropic", "claude-opus-5-5", "batch", at, u, 60_000_000_000},
+		// Opus 5 keeps 0.1x: 10,000 × 5 + 200,000 × 0.50 + 2,000 × 25 =
+		// 50,000 + 100,000 + 50,000 = 200,000.
+		{"vertex_ai", "claude-opus-5", "", at, u, 200_000_000_000},
+	})
+}
+
+func TestClaudeCacheWritePrices(t *testing.T) {
+	at := day(2026, 11, 20)
+	u := Usage{Tokens: [NumClasses]int64{Input: 1_000, CacheWrite5m: 40_000, CacheWrite1h: 20_000, Output: 1_000}}
+	checkCosts(t, []costCase{
+		// 1,000 × 4 + 40,000 × 5 + 20,000 × 8 + 1,000 × 20 = 4,000 +
+		// 200,000 + 160,000 + 20,000 = 384,000.
+		{"anthropic", "claude-opus-5-5", "", at, u, 384_000_000_000},
+		// 1,000 × 2 + 40,000 × 2.50 + 20,000 × 4 + 1,000 × 10 = 2,000 +
+		// 100,000 + 80,000 + 10,000 = 192,000.
+		{"anthropic", "claude-sonnet-5", "", at, u, 192_000_000_000},
+		// 1,000 × 8 + 40,000 × 10 + 20,000 × 16 + 1,000 × 40 = 8,000 +
+		// 400,000 + 320,000 + 40,000 = 768,000.
+		{"anthropic", "claude-mythos-5-2", "", at, u, 768_000_000_000},
+	})
+}
+
+func TestHaiku55PromptLengthBand(t *testing.T) {
+	at := day(2026, 11, 1)
+	atThreshold := Usage{Tokens: [NumClasses]int64{Input: 20_000, CacheRead: 80_000, Output: 1_000}}
+	overThreshold := atThreshold
+	overThreshold.Tokens[CacheRead]++
+	checkCosts(t, []costCase{
+		// A prompt of exactly 100,000 tokens is base: 20,000 × 0.10 +
+		// 80,000 × 0.01 + 1,000 × 0.50 = 2,000 + 800 + 500 = 3,300.
+		{"anthropic", "claude-haiku-5-5", "", at, atThreshold, 3_300_000_000},
+		// One cached token more moves every class to the band: 20,000 ×
+		// 0.50 + 80,001 × 0.05 + 1,000 × 2.50 = 10,000 + 4,000.05 + 2,500 =
+		// 16,500.05.
+		{"anthropic", "claude-haiku-5-5", "", at, overThreshold, 16_500_050_000},
+		// batch halves the band's prices: 8,250.025.
+		{"aws_bedrock", "anthropic.claude-haiku-5-5", "batch", at, overThreshold, 8_250_025_000},
+	})
+}
+
+func TestSonnet46LongContextUntilGA(t *testing.T) {
+	long := Usage{Tokens: [NumClasses]int64{Input: 250_000, Output: 1_000}}
+	ga := day(2026, 3, 13)
+	checkCosts(t, []costCase{
+		// Before 2026-03-13 a 250,000-token prompt is in the band:
+		// 250,000 × 6 + 1,000 × 22.50 = 1,500,000 + 22,500 = 1,522,500.
+		{"anthropic", "claude-sonnet-4-6", "", ga.Add(-time.Second), long, 1_522_500_000_000},
+		// From that day the whole window is at base prices: 250,000 × 3 +
+		// 1,000 × 15 = 750,000 + 15,000 = 765,000.
+		{"anthropic", "claude-sonnet-4-6", "", ga, long, 765_000_000_000},
+	})
+}
+
+func TestSonnet55CacheReadCut(t *testing.T) {
+	cut := day(2026, 10, 7)
+	u := Usage{Tokens: [NumClasses]int64{Input: 1_000, CacheRead: 1_000_000, Output: 1_000}}
+	checkCosts(t, []costCase{
+		// Launch card: 1,000 × 2 + 1,000,000 × 0.20 + 1,000 × 10 = 2,000 +
+		// 200,000 + 10,000 = 212,000.
+		{"anthropic", "claude-sonnet-5-5", "", cut.Add(-time.Second), u, 212_000_000_000},
+		// From the cut: 2,000 + 1,000,000 × 0.10 + 10,000 = 112,000.
+		{"anthropic", "claude-sonnet-5-5", "", cut, u, 112_000_000_000},
+	})
+}
+
+func TestClaudeFastModeAndInferenceGeo(t *testing.T) {
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 100_000, Output: 2_000}}
+	fast := Modifiers{Speed: "fast"}
+	checkModifiedCosts(t, "anthropic", []modifiedCase{
+		// Opus 5.5 fast is 2x every class: (10,000 × 4 + 100,000 × 0.20 +
+		// 2,000 × 20) × 2 = (40,000 + 20,000 + 40,000) × 2 = 200,000.
+		{"claude-opus-5-5", day(2026, 11, 1), fast, u, 200_000_000_000},
+		// Opus 4.7 fast was 6x until 2026-07-24: (10,000 × 5 + 100,000 ×
+		// 0.50 + 2,000 × 25) × 6 = 150,000 × 6 = 900,000.
+		{"claude-opus-4-7", day(2026, 7, 23), fast, u, 900_000_000_000},
+		// From then the row has no fast mode, so speed "fast" changes
+		// nothing: 150,000.
+		{"claude-opus-4-7", day(2026, 7, 24), fast, u, 150_000_000_000},
+		// inference_geo "us" is 1.1x every class: (10,000 × 2 + 100,000 ×
+		// 0.20 + 2,000 × 10) × 1.1 = 60,000 × 1.1 = 66,000.
+		{"claude-sonnet-5", day(2026, 8, 1), Modifiers{InferenceGeo: "us"}, u, 66_000_000_000},
+		// Stacking order: band, batch 0.5, geo 1.1, fast 2: Fable 5.2
+		// (80,000 + 100,000 × 0.20 + 2,000 × 40) = 180,000, × 0.5 × 1.1 × 2 =
+		// 198,000.
+		{"claude-fable-5-2", day(2026, 12, 1), Modifiers{ServiceTier: "batch", InferenceGeo: "us", Speed: "fast"}, u, 198_000_000_000},
+	})
+}
+
+func TestClaude3OpusPricesOldLogs(t *testing.T) {
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 20_000, Output: 1_000}}
+	checkCosts(t, []costCase{
+		// 10,000 × 15 + 20,000 × 1.50 + 1,000 × 75 = 150,000 + 30,000 +
+		// 75,000 = 255,000.
+		{"anthropic", "claude-3-opus-20240229", "", day(2024, 9, 1), u, 255_000_000_000},
+		// Claude 3 Sonnet has no cache price, so cached tokens are input:
+		// 30,000 × 3 + 1,000 × 15 = 90,000 + 15,000 = 105,000.
+		{"aws_bedrock", "anthropic.claude-3-sonnet-20240229-v1:0", "", day(2024, 9, 1), u, 105_000_000_000},
+	})
+}
+
+func TestClaudeUnpricedBeforeRelease(t *testing.T) {
+	tests := []struct {
+		name    string
+		release time.Time
+	}{
+		{"claude-3-opus-20240229", day(2024, 3, 4)},
+		{"claude-sonnet-4-6", day(2026, 2, 17)},
+		{"claude-opus-4-7", day(2026, 4, 16)},
+		{"claude-opus-4-8", day(2026, 5, 28)},
+		{"claude-fable-5", day(2026, 6, 9)},
+		{"claude-sonnet-5", day(2026, 6, 30)},
+		{"claude-opus-5", day(2026, 7, 24)},
+		{"claude-fable-5-1", day(2026, 9, 1)},
+		{"claude-opus-5-5", day(2026, 9, 22)},
+		{"claude-sonnet-5-5", day(2026, 9, 28)},
+		{"claude-haiku-5-5", day(2026, 10, 7)},
+		{"claude-fable-5-2", day(2026, 11, 9)},
+	}
+	for _, tc := range tests {
+		checkUnpriced(t, "anthropic", tc.name, tc.release.Add(-time.Second))
+		if _, ok := embedded(t).Resolve("anthropic", tc.name, tc.release); !ok {
+			t.Errorf("%s not priced on its release day %s", tc.name, tc.release.Format(time.DateOnly))
+		}
+	}
+}
