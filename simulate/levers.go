@@ -40,18 +40,36 @@ type work struct {
 type scenario struct {
 	levers leverSet
 	cache  map[cacheKey]*cacheEntry
-	convs  map[string]*conversation
+	convs  map[conversationKey]*conversation
 	total  tally
 }
 
 func newScenario(levers leverSet) *scenario {
-	return &scenario{levers: levers, cache: map[cacheKey]*cacheEntry{}, convs: map[string]*conversation{}}
+	return &scenario{levers: levers, cache: map[cacheKey]*cacheEntry{}, convs: map[conversationKey]*conversation{}}
 }
 
 // cacheKey identifies a cached prefix: the model, and the logged prefix
-// hash or else the endpoint.
+// hash or else the endpoint. Kind keeps the cache lever's keys apart from
+// the keys of routed requests' logged cache tokens.
 type cacheKey struct {
-	modelID, prefix string
+	modelID        string
+	kind           cacheKeyKind
+	value, session string
+}
+
+type cacheKeyKind uint8
+
+const (
+	keyEndpoint cacheKeyKind = iota
+	keyHash
+	keyRoutedHash
+	keyRoutedSession
+	keyRoutedEndpoint
+)
+
+// conversationKey is the (endpoint, session) that compression follows.
+type conversationKey struct {
+	endpoint, session string
 }
 
 type cacheEntry struct {
@@ -150,11 +168,11 @@ func (s *scenario) coldCache(w *work) {
 func routedKey(w *work) cacheKey {
 	switch {
 	case w.PrefixHash != "":
-		return cacheKey{modelID: w.ModelID, prefix: "routed-hash:" + w.PrefixHash}
+		return cacheKey{modelID: w.ModelID, kind: keyRoutedHash, value: w.PrefixHash}
 	case w.Session != "":
-		return cacheKey{modelID: w.ModelID, prefix: "routed-session:" + w.Endpoint + "\x00" + w.Session}
+		return cacheKey{modelID: w.ModelID, kind: keyRoutedSession, value: w.Endpoint, session: w.Session}
 	default:
-		return cacheKey{modelID: w.ModelID, prefix: "routed-endpoint:" + w.Endpoint}
+		return cacheKey{modelID: w.ModelID, kind: keyRoutedEndpoint, value: w.Endpoint}
 	}
 }
 
@@ -225,7 +243,7 @@ func (e *engine) compress(s *scenario, w *work) (*work, error) {
 // conversation advances the (endpoint, session) state to w's turn. A turn
 // whose input drops below the previous one's starts a new segment.
 func (s *scenario) conversation(w *work) *conversation {
-	key := w.Endpoint + "\x00" + w.Session
+	key := conversationKey{w.Endpoint, w.Session}
 	in := inputTokens(&w.Usage)
 	conv, ok := s.convs[key]
 	if !ok || in < conv.prevIn {
@@ -285,9 +303,9 @@ func (e *engine) cachePrefix(w *work, policyPrefix map[string]int64) (int64, cac
 	if p <= 0 {
 		p, _ = lookup(policyPrefix, w.Endpoint)
 	}
-	key := cacheKey{modelID: w.ModelID, prefix: "endpoint:" + w.Endpoint}
+	key := cacheKey{modelID: w.ModelID, kind: keyEndpoint, value: w.Endpoint}
 	if w.PrefixHash != "" {
-		key.prefix = "hash:" + w.PrefixHash
+		key.kind, key.value = keyHash, w.PrefixHash
 	}
 	return min(p, inputTokens(&w.Usage)), key
 }
@@ -324,6 +342,9 @@ func (e *engine) cacheable(w *work, p int64) bool {
 	if !ok || p >= m.MinCacheTokens {
 		return ok
 	}
+	if !e.firstWarning(warningKey{kind: warnShortPrefix, endpoint: w.Endpoint, model: w.ModelID, tokens: p}) {
+		return false
+	}
 	e.warnf("cache: endpoint %s on %s: the prefix of %d tokens is below the model's minimum cacheable length of %d tokens, so it is not cached",
 		w.Endpoint, w.ModelID, p, m.MinCacheTokens)
 	return false
@@ -344,7 +365,11 @@ func (s *scenario) lookupCache(key cacheKey, w *work, ttl time.Duration) bool {
 	if w.TTFTMS > 0 {
 		ttft = time.Duration(w.TTFTMS) * time.Millisecond
 	}
-	s.cache[key] = &cacheEntry{lastUse: start, visibleFrom: start.Add(ttft)}
+	if !ok {
+		ent = &cacheEntry{}
+		s.cache[key] = ent
+	}
+	ent.lastUse, ent.visibleFrom = start, start.Add(ttft)
 	return false
 }
 
@@ -353,7 +378,7 @@ func (e *engine) batch(w *work) {
 		return
 	}
 	if row, ok := e.table.Row(w.PriceRowID); ok {
-		if _, listed := row.ServiceTiers["batch"]; !listed {
+		if _, listed := row.ServiceTiers["batch"]; !listed && e.firstWarning(warningKey{kind: warnNoBatchPrice, endpoint: w.Endpoint, model: w.ModelID}) {
 			e.warnf("batch: %s has no batch price in the price table; endpoint %s stays at its logged prices", w.ModelID, w.Endpoint)
 		}
 	}
@@ -374,34 +399,54 @@ func (e *engine) structured(w *work) {
 	}
 }
 
+// pipeline lists the levers in the order they apply.
+var pipeline = [...]leverSet{useRoute, useCompress, useCache, useBatch, useStructured}
+
 // apply runs the scenario's levers on w in pipeline order and returns the
 // summariser call compression added, if any.
 func (e *engine) apply(s *scenario, w *work) (*work, error) {
 	if !leverable(w) {
 		return nil, nil
 	}
-	if s.levers&useRoute != 0 {
-		e.route(s, w)
-	}
 	var summary *work
-	if s.levers&useCompress != 0 {
-		var err error
-		if summary, err = e.compress(s, w); err != nil {
+	for _, lever := range pipeline {
+		if s.levers&lever == 0 {
+			continue
+		}
+		_, sum, err := e.applyStep(s, lever, w)
+		if err != nil {
 			return nil, err
 		}
-	}
-	if s.levers&useCache != 0 {
-		if err := e.cache(s, w); err != nil {
-			return nil, err
+		if sum != nil {
+			summary = sum
 		}
-	}
-	if s.levers&useBatch != 0 {
-		e.batch(w)
-	}
-	if s.levers&useStructured != 0 {
-		e.structured(w)
 	}
 	return summary, nil
+}
+
+// applyStep applies one lever to w, keeping the lever's state in s. It
+// reports whether that lever changed w, and returns the summariser call
+// compression added, if any.
+func (e *engine) applyStep(s *scenario, lever leverSet, w *work) (bool, *work, error) {
+	before := w.changed
+	w.changed = false
+	var summary *work
+	var err error
+	switch lever {
+	case useRoute:
+		e.route(s, w)
+	case useCompress:
+		summary, err = e.compress(s, w)
+	case useCache:
+		err = e.cache(s, w)
+	case useBatch:
+		e.batch(w)
+	case useStructured:
+		e.structured(w)
+	}
+	changed := w.changed
+	w.changed = before || changed
+	return changed, summary, err
 }
 
 func containsString(list []string, v string) bool {
@@ -411,6 +456,28 @@ func containsString(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// warningKey identifies a warning that the replay would otherwise format
+// again for every request it applies to.
+type warningKey struct {
+	kind            uint8
+	endpoint, model string
+	tokens          int64
+}
+
+const (
+	warnShortPrefix uint8 = iota
+	warnNoBatchPrice
+)
+
+// firstWarning reports whether k is new, and records it.
+func (e *engine) firstWarning(k warningKey) bool {
+	if e.warned[k] {
+		return false
+	}
+	e.warned[k] = true
+	return true
 }
 
 func (e *engine) warnf(format string, args ...any) {

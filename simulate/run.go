@@ -2,9 +2,7 @@ package simulate
 
 import (
 	"math/big"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/costctl/costctl/analyze"
@@ -30,12 +28,13 @@ type engine struct {
 	table    *pricing.Table
 	units    map[unitKey]pricing.UnitPrices
 	warnings map[string]bool
+	warned   map[warningKey]bool
 	ttl      time.Duration
 	ttlClass pricing.Class
 }
 
 func newEngine(p *Policy, table *pricing.Table) *engine {
-	e := &engine{policy: p, table: table, units: map[unitKey]pricing.UnitPrices{}, warnings: map[string]bool{}}
+	e := &engine{policy: p, table: table, units: map[unitKey]pricing.UnitPrices{}, warnings: map[string]bool{}, warned: map[warningKey]bool{}}
 	e.ttl, e.ttlClass = 5*time.Minute, pricing.CacheWrite5m
 	if p.Cache != nil && p.Cache.TTL == "1h" {
 		e.ttl, e.ttlClass = time.Hour, pricing.CacheWrite1h
@@ -52,6 +51,7 @@ type runner struct {
 	base        tally
 	cumulative  []*scenario // cumulative[i] applies levers[0..i]
 	standalone  []*scenario // standalone[i] applies levers[i] only
+	alone       []*scenario // replayed on their own: standalone[1:], or the projection without levers
 	projected   *scenario
 	groups      map[string]*groupAcc
 	cells       *cellSet
@@ -59,6 +59,7 @@ type runner struct {
 	backtest    *backtestAcc
 	first, last time.Time
 	endpoints   map[string]bool // every endpoint replayed, for unmatched policy names
+	keyBuf      []byte          // group key being looked up
 }
 
 type groupAcc struct {
@@ -101,6 +102,10 @@ func newRunner(e *engine, p *Policy, opts Options) *runner {
 	if n := len(r.cumulative); n > 0 {
 		r.projected = r.cumulative[n-1]
 	}
+	r.alone = r.standalone[min(1, len(r.standalone)):]
+	if len(r.levers) == 0 {
+		r.alone = []*scenario{r.projected}
+	}
 	if opts.Backtest {
 		r.backtest = newBacktestAcc()
 	}
@@ -121,9 +126,13 @@ func (r *runner) add(req *analyze.Request) error {
 	}
 	r.base.add(req, cost, priced, true)
 	r.group(req).addBase(cost)
+	logged := billed{cost: cost, priced: priced}
 
-	for _, s := range r.scenarios() {
-		if err := r.replay(s, req); err != nil {
+	if err := r.replayCumulative(req, logged); err != nil {
+		return err
+	}
+	for _, s := range r.alone {
+		if err := r.replay(s, req, logged); err != nil {
 			return err
 		}
 	}
@@ -133,68 +142,128 @@ func (r *runner) add(req *analyze.Request) error {
 	return nil
 }
 
-// scenarios lists each scenario once; the first lever's standalone
-// scenario is also the first cumulative one.
-func (r *runner) scenarios() []*scenario {
-	out := slices.Clone(r.cumulative)
-	for i, s := range r.standalone {
-		if i > 0 {
-			out = append(out, s)
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, r.projected)
-	}
-	return out
+// billed is the cost of one request or summariser call in one scenario.
+type billed struct {
+	cost   pricing.Money
+	priced bool
 }
 
-func (r *runner) replay(s *scenario, req *analyze.Request) error {
+// replayCumulative replays req through the waterfall. Scenario i applies
+// levers 0..i, so it continues from what scenario i−1 billed and applies
+// only lever i. Lever i keeps its state (cache entries, conversations) in
+// scenario i alone: every later scenario would hold the same state,
+// because each feeds lever i the same requests.
+func (r *runner) replayCumulative(req *analyze.Request, logged billed) error {
+	w := &work{Request: *req}
+	ok := leverable(w)
+	bill := logged
+	var summary *work
+	var summaryBill billed
+	for i, s := range r.cumulative {
+		changed := false
+		if ok {
+			var err error
+			var sum *work
+			if changed, sum, err = r.e.applyStep(s, leverBits[r.levers[i]], w); err != nil {
+				return err
+			}
+			if sum != nil {
+				if summaryBill, err = r.e.bill(sum); err != nil {
+					return err
+				}
+				summary = sum
+			}
+		}
+		if changed {
+			var err error
+			if bill, err = r.e.bill(w); err != nil {
+				return err
+			}
+		}
+		r.record(s, req, w, bill, summary, summaryBill)
+	}
+	return nil
+}
+
+// replay bills req in a scenario of its own.
+func (r *runner) replay(s *scenario, req *analyze.Request, logged billed) error {
 	w := &work{Request: *req}
 	summary, err := r.e.apply(s, w)
 	if err != nil {
 		return err
 	}
-	if err := r.bill(s, w, true); err != nil {
-		return err
+	bill := logged
+	if w.changed {
+		if bill, err = r.e.bill(w); err != nil {
+			return err
+		}
 	}
-	if s == r.projected {
-		r.noteQuality(req, &w.Request)
-	}
+	var summaryBill billed
 	if summary != nil {
-		return r.bill(s, summary, false)
+		if summaryBill, err = r.e.bill(summary); err != nil {
+			return err
+		}
 	}
+	r.record(s, req, w, bill, summary, summaryBill)
 	return nil
 }
 
-func (r *runner) bill(s *scenario, w *work, isRequest bool) error {
-	r.e.reband(w)
-	cost, priced, err := r.e.cost(&w.Request)
-	if err != nil {
-		return err
+// bill re-checks the band of a changed request and prices it.
+func (e *engine) bill(w *work) (billed, error) {
+	e.reband(w)
+	cost, priced, err := e.cost(&w.Request)
+	return billed{cost: cost, priced: priced}, err
+}
+
+// record adds a replayed request, and the summariser call that compression
+// added, if any, to scenario s, and to the projection's cells, groups and
+// quality when s is the projection.
+func (r *runner) record(s *scenario, req *analyze.Request, w *work, b billed, summary *work, sb billed) {
+	s.total.add(&w.Request, b.cost, b.priced, true)
+	if summary != nil {
+		s.total.add(&summary.Request, sb.cost, sb.priced, false)
 	}
-	s.total.add(&w.Request, cost, priced, isRequest)
 	if s != r.projected {
-		return nil
+		return
 	}
 
-	r.cells.add(&w.Request, isRequest)
-	g := r.group(&w.Request)
+	r.project(&w.Request, b.cost, true)
+	r.noteQuality(req, &w.Request)
+	if summary != nil {
+		r.project(&summary.Request, sb.cost, false)
+	}
+}
+
+// project adds one billed item to the projection's cells and groups.
+func (r *runner) project(req *analyze.Request, cost pricing.Money, isRequest bool) {
+	r.cells.add(req, isRequest)
+	g := r.group(req)
 	g.proj.Add(cost)
 	if isRequest {
 		g.projN++
 	}
-	return nil
 }
 
 func (r *runner) group(req *analyze.Request) *groupAcc {
 	key := analyze.RequestKey(r.opts.By, req, r.opts.Loc)
-	id := strings.Join(key, "\x00")
-	g, ok := r.groups[id]
-	if !ok {
-		g = &groupAcc{key: key}
-		r.groups[id] = g
+	r.keyBuf = appendKey(r.keyBuf[:0], key)
+	if g, ok := r.groups[string(r.keyBuf)]; ok {
+		return g
 	}
+	g := &groupAcc{key: key}
+	r.groups[string(r.keyBuf)] = g
 	return g
+}
+
+// appendKey joins parts with a separator that does not occur in log values.
+func appendKey(b []byte, parts []string) []byte {
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
 }
 
 func (g *groupAcc) addBase(cost pricing.Money) {

@@ -146,11 +146,11 @@ func groupOf(p *plan, g *CellGroup, names map[int64]string) group {
 // ScanPriced is Scan that also passes the version of the price table that
 // priced each request.
 func (s *Store) ScanPriced(ctx context.Context, q analyze.Query, fn func(r *analyze.Request, priceTable string) error) error {
-	return s.scanRows(ctx, q, func(r *row, dict map[int64]string, req *analyze.Request) error {
-		if err := RestoreKey(req, r.key); err != nil {
+	return s.scanRows(ctx, q, true, func(r *scannedRow) error {
+		if err := RestoreKey(&r.req, r.key); err != nil {
 			return err
 		}
-		return fn(req, dict[r.dict[dPriceTable]])
+		return fn(&r.req, r.priceTable)
 	})
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -10,7 +11,7 @@ import (
 )
 
 // statusNames decodes the status column; it is the inverse of statusCodes.
-var statusNames = map[int64]analyze.Status{
+var statusNames = [...]analyze.Status{
 	0: analyze.StatusOK,
 	1: analyze.StatusError,
 	2: analyze.StatusRejected,
@@ -20,46 +21,126 @@ var statusNames = map[int64]analyze.Status{
 
 // Scan calls fn with every stored request in q's window [Since, Until), in
 // time order, ties broken by primary key so two scans give the same order.
-// q.By and q.Loc are ignored. Requests are decoded one row at a time and
-// the *Request is reused between calls, so memory does not grow with the
-// number of requests; fn must copy what it keeps. The dictionary is read
-// into memory first: it grows with distinct values (users, sessions,
-// sources), not with requests. An error from fn stops the scan and is
-// returned as is.
+// q.By and q.Loc are ignored. Rows are decoded a batch at a time and the
+// batches are reused, so memory does not grow with the number of requests;
+// fn must copy what it keeps. The dictionary is read into memory first: it
+// grows with distinct values (users, sessions, sources), not with requests.
+// An error from fn stops the scan and is returned as is.
 func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request) error) error {
-	return s.scanRows(ctx, q, func(_ *row, _ map[int64]string, req *analyze.Request) error {
-		return fn(req)
+	return s.scanRows(ctx, q, false, func(r *scannedRow) error {
+		return fn(&r.req)
 	})
 }
 
-// scanRows runs the scan query and calls each with every decoded row, in
-// time order; Scan and ScanPriced differ only in what they pass on.
-func (s *Store) scanRows(ctx context.Context, q analyze.Query, each func(*row, map[int64]string, *analyze.Request) error) error {
-	dict, err := s.readWholeDict(ctx)
+// scannedRow is one decoded requests row. key and priceTable are set only
+// by a priced scan.
+type scannedRow struct {
+	req        analyze.Request
+	key        string
+	priceTable string
+}
+
+// scanBatchRows is the number of rows per batch; scanBatches batches exist,
+// so at most that many rows are decoded ahead of the callback.
+const (
+	scanBatchRows = 256
+	scanBatches   = 3
+)
+
+// scanRows decodes the rows of q's window in time order on another
+// goroutine and calls each with them on the caller's goroutine, so that
+// on two cores decoding overlaps the caller's work. Scan and ScanPriced
+// differ only in what they pass on.
+func (s *Store) scanRows(ctx context.Context, q analyze.Query, priced bool, each func(*scannedRow) error) error {
+	dict, err := s.readDictionary(ctx)
+	if err != nil {
+		return err
+	}
+	plan, err := s.planScan(ctx, q, priced)
 	if err != nil {
 		return err
 	}
 
-	query, args := scanSQL(q)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	full := make(chan []scannedRow, scanBatches)
+	free := make(chan []scannedRow, scanBatches)
+	for range scanBatches {
+		free <- make([]scannedRow, 0, scanBatchRows)
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer close(full)
+		done <- s.decodeRows(ctx, plan, dict, free, full)
+	}()
+
+	callErr := consumeBatches(full, free, each)
+	if callErr != nil {
+		cancel()
+	}
+	// Draining full above lets the decoding goroutine finish, so this
+	// receive does not block for longer than one batch.
+	decodeErr := <-done
+	if callErr != nil {
+		return callErr
+	}
+	return decodeErr
+}
+
+// consumeBatches calls each with every row of the batches received from
+// full, until full is closed, and hands every batch back through free.
+// After the first error it only drains full and returns that error.
+func consumeBatches(full <-chan []scannedRow, free chan<- []scannedRow, each func(*scannedRow) error) error {
+	var err error
+	for batch := range full {
+		for i := 0; err == nil && i < len(batch); i++ {
+			err = each(&batch[i])
+		}
+		free <- batch[:0]
+	}
+	return err
+}
+
+// decodeRows runs the scan query and sends its rows in batches to full,
+// taking empty batches from free.
+func (s *Store) decodeRows(ctx context.Context, plan scanPlan, dict *dictionary, free <-chan []scannedRow, full chan<- []scannedRow) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("scan requests: %w", err)
+	}
+	defer conn.Close()
+	if plan.sorted {
+		restore, err := setSortPragmas(ctx, conn)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
+
+	rows, err := conn.QueryContext(ctx, plan.query, plan.args...)
 	if err != nil {
 		return fmt.Errorf("scan requests: %w", err)
 	}
 	defer rows.Close()
 
-	var r row
-	var req analyze.Request
-	fields := r.fields()
+	var cols packedColumns
+	dest := cols.dest(plan.priced)
+	batch := <-free
 	for rows.Next() {
-		if err := rows.Scan(fields...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("scan requests: %w", err)
 		}
-		if err := decodeRow(&r, dict, &req); err != nil {
+		batch = batch[:len(batch)+1]
+		if err := cols.decode(dict, &batch[len(batch)-1]); err != nil {
 			return err
 		}
-		if err := each(&r, dict, &req); err != nil {
-			return err
+		if len(batch) == cap(batch) {
+			full <- batch
+			batch = <-free
 		}
+	}
+	if len(batch) > 0 {
+		full <- batch
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("scan requests: %w", err)
@@ -67,65 +148,179 @@ func (s *Store) scanRows(ctx context.Context, q analyze.Query, each func(*row, m
 	return nil
 }
 
-// scanSQL selects every requests column in the window, ordered by the
-// requests_time index (whose entries end in the primary key).
+// scanPlan is the scan query of one window.
+type scanPlan struct {
+	query  string
+	args   []any
+	sorted bool // SQLite sorts a pass over the whole table
+	priced bool // the query also selects dedup_key
+}
+
+// narrowWindowShare decides how a window is read. A window under this
+// share of the stored time span is read through the requests_time index,
+// one primary-key lookup per row in random order. A wider one is read in
+// table order and sorted by SQLite, which costs a pass over every row but
+// no random lookups: on a 1M-request store (BENCHMARKS.md), that sorted
+// pass took about half the time of the indexed read of every row.
 //
-// NOTE: each row is then a lookup by primary key, in random order. On a
-// 1M-request store of 155 MB this scan took about 33 s; a trial with
-// PRAGMA mmap_size = 1 GiB on the scanning connection took about 13 s, at
-// the cost of file-backed resident memory that grows with the file.
-func scanSQL(q analyze.Query) (string, []any) {
+// NOTE: 1/10 is an estimate from that one store, assuming requests spread
+// evenly over time; both plans return the same rows in the same order.
+const narrowWindowShare = 10
+
+// planScan builds the query for q's window.
+func (s *Store) planScan(ctx context.Context, q analyze.Query, priced bool) (scanPlan, error) {
+	plan := scanPlan{priced: priced}
 	var conds []string
-	var args []any
 	if !q.Since.IsZero() {
 		conds = append(conds, "time_ms >= ?")
-		args = append(args, ceilMilli(q.Since))
+		plan.args = append(plan.args, ceilMilli(q.Since))
 	}
 	if !q.Until.IsZero() {
 		conds = append(conds, "time_ms < ?")
-		args = append(args, ceilMilli(q.Until))
+		plan.args = append(plan.args, ceilMilli(q.Until))
 	}
-	where := "1"
+	narrow, err := s.narrowWindow(ctx, q)
+	if err != nil {
+		return plan, err
+	}
+	plan.sorted = !narrow
+
+	var b strings.Builder
+	b.WriteString("SELECT " + packedSelect)
+	if priced {
+		b.WriteString(", dedup_key")
+	}
+	b.WriteString(" FROM requests")
+	if plan.sorted {
+		b.WriteString(" NOT INDEXED")
+	}
 	if len(conds) > 0 {
-		where = strings.Join(conds, " AND ")
+		b.WriteString(" WHERE " + strings.Join(conds, " AND "))
 	}
-	return fmt.Sprintf("SELECT %s FROM requests WHERE %s ORDER BY time_ms, id",
-		strings.Join(requestColumns(), ", "), where), args
+	b.WriteString(" ORDER BY time_ms, id")
+	plan.query = b.String()
+	return plan, nil
 }
 
-func (s *Store) readWholeDict(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, value FROM dict")
+// narrowWindow reports whether q's window covers less than
+// 1/narrowWindowShare of the time between the first and last stored
+// request.
+func (s *Store) narrowWindow(ctx context.Context, q analyze.Query) (bool, error) {
+	if q.Since.IsZero() && q.Until.IsZero() {
+		return false, nil
+	}
+	var lo, hi sql.NullInt64
+	// Two subqueries, because SQLite reads MIN or MAX from one end of the
+	// time index only when the aggregate is alone in its SELECT.
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT MIN(time_ms) FROM requests), (SELECT MAX(time_ms) FROM requests)`).Scan(&lo, &hi)
+	if err != nil {
+		return false, fmt.Errorf("scan requests: %w", err)
+	}
+	if !lo.Valid {
+		return true, nil
+	}
+
+	since, until := lo.Int64, hi.Int64+1
+	if !q.Since.IsZero() {
+		since = max(since, ceilMilli(q.Since))
+	}
+	if !q.Until.IsZero() {
+		until = min(until, ceilMilli(q.Until))
+	}
+	span := hi.Int64 + 1 - lo.Int64
+	return (until-since)*narrowWindowShare < span, nil
+}
+
+// sortCacheKiB is the page cache, in KiB, of the connection that runs a
+// sorted scan. SQLite also takes it as the memory its sorter fills before
+// it writes a sorted run to a temporary file, so it bounds the memory of a
+// sorted scan of any size. A sequential pass needs no larger page cache.
+const sortCacheKiB = 16 * 1024
+
+// setSortPragmas makes conn's sorter write its runs to temporary files
+// instead of memory and caps its memory at sortCacheKiB. The returned
+// function restores both settings before conn goes back to the pool.
+func setSortPragmas(ctx context.Context, conn *sql.Conn) (func(), error) {
+	var cacheSize, tempStore int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cacheSize); err != nil {
+		return nil, fmt.Errorf("scan requests: read cache_size: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&tempStore); err != nil {
+		return nil, fmt.Errorf("scan requests: read temp_store: %w", err)
+	}
+	set := func(ctx context.Context, cache, temp int64) error {
+		_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d; PRAGMA temp_store = %d", cache, temp))
+		return err
+	}
+	const tempStoreFile = 1
+	if err := set(ctx, -sortCacheKiB, tempStoreFile); err != nil {
+		return nil, fmt.Errorf("scan requests: set sort pragmas: %w", err)
+	}
+	// The restore must run even when ctx was cancelled, or the pooled
+	// connection would keep the small cache.
+	return func() { set(context.WithoutCancel(ctx), cacheSize, tempStore) }, nil
+}
+
+func (s *Store) readDictionary(ctx context.Context) (*dictionary, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, value FROM dict ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("read dictionary: %w", err)
 	}
 	defer rows.Close()
 
-	out := map[int64]string{}
+	d := &dictionary{}
 	for rows.Next() {
 		var id int64
 		var v string
 		if err := rows.Scan(&id, &v); err != nil {
 			return nil, fmt.Errorf("read dictionary: %w", err)
 		}
-		out[id] = v
+		d.add(id, v)
 	}
-	return out, rows.Err()
+	return d, rows.Err()
+}
+
+// dictionary maps dictionary ids to values. Ids are given out from 0
+// without gaps, so a slice holds them; a map keeps any id past a gap.
+type dictionary struct {
+	dense  []string
+	sparse map[int64]string
+}
+
+// add records one id; ids must come in increasing order.
+func (d *dictionary) add(id int64, v string) {
+	if id == int64(len(d.dense)) {
+		d.dense = append(d.dense, v)
+		return
+	}
+	if d.sparse == nil {
+		d.sparse = map[int64]string{}
+	}
+	d.sparse[id] = v
+}
+
+func (d *dictionary) value(id int64) (string, bool) {
+	if id >= 0 && id < int64(len(d.dense)) {
+		return d.dense[id], true
+	}
+	v, ok := d.sparse[id]
+	return v, ok
 }
 
 // decodeRow fills req from a stored row; it is the inverse of encodeRow and
 // dictStrings. The dedup key is not split back into its parts.
-func decodeRow(r *row, dict map[int64]string, req *analyze.Request) error {
+func decodeRow(r *row, dict *dictionary, req *analyze.Request) error {
 	var s [numDictColumns]string
 	for i, id := range r.dict {
-		v, ok := dict[id]
+		v, ok := dict.value(id)
 		if !ok {
 			return fmt.Errorf("scan requests: row %d: dictionary id %d of column %s not found", r.id, id, dictColumns[i])
 		}
 		s[i] = v
 	}
-	status, ok := statusNames[r.ints[iStatus]]
-	if !ok {
-		return fmt.Errorf("scan requests: row %d: unknown status code %d", r.id, r.ints[iStatus])
+	code := r.ints[iStatus]
+	if code < 0 || code >= int64(len(statusNames)) {
+		return fmt.Errorf("scan requests: row %d: unknown status code %d", r.id, code)
 	}
 
 	*req = analyze.Request{
@@ -134,7 +329,7 @@ func decodeRow(r *row, dict map[int64]string, req *analyze.Request) error {
 		Workspace: s[dWorkspace], Project: s[dProject], APIKey: s[dAPIKey], Turn: r.ints[iTurn],
 		Usage:       r.usage(),
 		ServiceTier: s[dServiceTier], InferenceGeo: s[dInferenceGeo], Speed: s[dSpeed],
-		Status: status, Attempt: r.ints[iAttempt], RetryOf: r.texts[tRetryOf], SampleRate: r.sampleRate,
+		Status: statusNames[code], Attempt: r.ints[iAttempt], RetryOf: r.texts[tRetryOf], SampleRate: r.sampleRate,
 		LatencyMS: r.ints[iLatencyMS], TTFTMS: r.ints[iTTFTMS], PrefixTokens: r.ints[iPrefixTokens],
 		PrefixHash: r.texts[tPrefixHash], RequestID: r.texts[tRequestID],
 		LoggedCostUSD: r.loggedCost.Float64, HasLoggedCost: r.loggedCost.Valid,
@@ -142,4 +337,115 @@ func decodeRow(r *row, dict map[int64]string, req *analyze.Request) error {
 		ModelID: s[dModelID], PriceRowID: s[dPriceRowID], ContextBand: int(r.ints[iContextBand]),
 	}
 	return nil
+}
+
+// numPacked is the number of integer columns packedSelect prints: id,
+// time_ms, the dictionary ids and the integer columns.
+const numPacked = 2 + numDictColumns + numIntColumns
+
+// packedSelect selects a row as a few values: every integer column printed
+// into one text value, then the real and text columns. With
+// modernc.org/sqlite each value read takes the connection's mutex twice and
+// database/sql converts it by reflection, so reading 45 columns one by one
+// cost more than SQLite's own work for the row. printf's %d prints any
+// 64-bit integer exactly; like CAST, it reads a non-integer value, which
+// only a store edited by hand could hold, as its integer part.
+var packedSelect = func() string {
+	cols := append([]string{"id", "time_ms"}, dictColumns[:]...)
+	cols = append(cols, intColumns[:]...)
+	format := strings.TrimSpace(strings.Repeat("%d ", len(cols)))
+	return fmt.Sprintf("printf('%s', %s), sample_rate, logged_cost, %s",
+		format, strings.Join(cols, ", "), strings.Join(textColumns[:], ", "))
+}()
+
+// packedColumns holds one row of packedSelect as scanned.
+type packedColumns struct {
+	ints       sql.RawBytes
+	sampleRate float64
+	loggedCost sql.NullFloat64
+	texts      [numTextColumns]string
+	key        string
+}
+
+// dest returns the scan destinations in packedSelect order, with the dedup
+// key last when priced.
+func (c *packedColumns) dest(priced bool) []any {
+	d := []any{&c.ints, &c.sampleRate, &c.loggedCost}
+	for i := range c.texts {
+		d = append(d, &c.texts[i])
+	}
+	if priced {
+		d = append(d, &c.key)
+	}
+	return d
+}
+
+// decode fills out from the scanned values.
+func (c *packedColumns) decode(dict *dictionary, out *scannedRow) error {
+	var f [numPacked]int64
+	if err := parseInts(c.ints, f[:]); err != nil {
+		return fmt.Errorf("scan requests: %w", err)
+	}
+	r := row{id: f[0], timeMS: f[1], sampleRate: c.sampleRate, loggedCost: c.loggedCost, texts: c.texts}
+	copy(r.dict[:], f[2:2+numDictColumns])
+	copy(r.ints[:], f[2+numDictColumns:])
+	if err := decodeRow(&r, dict, &out.req); err != nil {
+		return err
+	}
+
+	out.key = c.key
+	out.priceTable, _ = dict.value(r.dict[dPriceTable])
+	return nil
+}
+
+// parseInts parses len(out) space-separated decimal integers.
+func parseInts(b []byte, out []int64) error {
+	for i := range out {
+		if i > 0 {
+			if len(b) == 0 || b[0] != ' ' {
+				return fmt.Errorf("packed columns %q: want %d integers", b, len(out))
+			}
+			b = b[1:]
+		}
+		v, n, ok := parseInt(b)
+		if !ok {
+			return fmt.Errorf("packed columns: invalid integer at %q", b)
+		}
+		out[i], b = v, b[n:]
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("packed columns: unexpected %q after %d integers", b, len(out))
+	}
+	return nil
+}
+
+// parseInt parses an optionally negative decimal int64 at the start of b
+// and returns it with the number of bytes it took.
+func parseInt(b []byte) (v int64, n int, ok bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		n = 1
+	}
+	var u uint64
+	start := n
+	for ; n < len(b) && b[n] >= '0' && b[n] <= '9'; n++ {
+		d := uint64(b[n] - '0')
+		if u > (1<<64-1-d)/10 {
+			return 0, 0, false
+		}
+		u = u*10 + d
+	}
+	if n == start {
+		return 0, 0, false
+	}
+	if neg {
+		if u > 1<<63 {
+			return 0, 0, false
+		}
+		return int64(-u), n, true
+	}
+	if u > 1<<63-1 {
+		return 0, 0, false
+	}
+	return int64(u), n, true
 }
