@@ -196,3 +196,82 @@ func TestClaudeUnpricedBeforeRelease(t *testing.T) {
 		}
 	}
 }
+
+func TestGPT5xCost(t *testing.T) {
+	at := day(2026, 11, 1)
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}
+	checkCosts(t, []costCase{
+		// 10,000 × 1.25 + 40,000 × 0.125 + 2,000 × 10 = 12,500 + 5,000 +
+		// 20,000 = 37,500.
+		{"openai", "gpt-5.1-2025-11-13", "", at, u, 37_500_000_000},
+		// priority is 2x: 75,000.
+		{"openai", "gpt-5.1", "priority", at, u, 75_000_000_000},
+		// 10,000 × 1.75 + 40,000 × 0.175 + 2,000 × 14 = 17,500 + 7,000 +
+		// 28,000 = 52,500.
+		{"openai", "gpt-5.2", "", at, u, 52_500_000_000},
+		// 10,000 × 2.50 + 40,000 × 0.25 + 2,000 × 15 = 25,000 + 10,000 +
+		// 30,000 = 65,000; priority 2x = 130,000; batch 0.5x = 32,500.
+		{"openai", "gpt-5.4-2026-03-05", "", at, u, 65_000_000_000},
+		{"openai", "gpt-5.4", "priority", at, u, 130_000_000_000},
+		{"openai", "openai/gpt-5.4", "batch", at, u, 32_500_000_000},
+		// 10,000 × 0.75 + 40,000 × 0.075 + 2,000 × 4.50 = 7,500 + 3,000 +
+		// 9,000 = 19,500.
+		{"openai", "gpt-5.4-mini", "", at, u, 19_500_000_000},
+		// 10,000 × 0.20 + 40,000 × 0.02 + 2,000 × 1.25 = 2,000 + 800 +
+		// 2,500 = 5,300.
+		{"openai", "gpt-5.4-nano-2026-03-17", "", at, u, 5_300_000_000},
+		// 10,000 × 5 + 40,000 × 0.50 + 2,000 × 30 = 50,000 + 20,000 +
+		// 60,000 = 130,000; priority 2.5x = 325,000; flex 0.5x = 65,000.
+		{"openai", "gpt-5.5", "", at, u, 130_000_000_000},
+		{"openai", "gpt-5.5-2026-04-23", "priority", at, u, 325_000_000_000},
+		{"openai", "gpt-5.5", "flex", at, u, 65_000_000_000},
+		// No cached-input price, so cached tokens are input: 50,000 × 30 +
+		// 2,000 × 180 = 1,500,000 + 360,000 = 1,860,000.
+		{"openai", "gpt-5.5-pro", "", at, u, 1_860_000_000_000},
+	})
+}
+
+func TestGPT55LongContextBand(t *testing.T) {
+	at := day(2026, 11, 1)
+	atThreshold := Usage{Tokens: [NumClasses]int64{Input: 272_000, Output: 1_000}}
+	overThreshold := atThreshold
+	overThreshold.Tokens[Input]++
+	cachedOver := Usage{Tokens: [NumClasses]int64{Input: 100_000, CacheRead: 200_000, Output: 1_000}}
+	checkCosts(t, []costCase{
+		// Exactly 272,000 prompt tokens is base: 272,000 × 5 + 1,000 × 30 =
+		// 1,360,000 + 30,000 = 1,390,000.
+		{"openai", "gpt-5.5", "", at, atThreshold, 1_390_000_000_000},
+		// One more moves every class to the band: 272,001 × 10 + 1,000 ×
+		// 45 = 2,720,010 + 45,000 = 2,765,010.
+		{"openai", "gpt-5.5", "", at, overThreshold, 2_765_010_000_000},
+		// batch halves the band's prices: 1,382,505.
+		{"openai", "gpt-5.5", "batch", at, overThreshold, 1_382_505_000_000},
+		// Cached tokens count toward the threshold (300,000 > 272,000):
+		// 100,000 × 10 + 200,000 × 1 + 1,000 × 45 = 1,000,000 + 200,000 +
+		// 45,000 = 1,245,000.
+		{"openai", "gpt-5.5", "", at, cachedOver, 1_245_000_000_000},
+		// GPT-5.4's band: 100,000 × 5 + 200,000 × 0.50 + 1,000 × 22.50 =
+		// 500,000 + 100,000 + 22,500 = 622,500.
+		{"openai", "gpt-5.4", "", at, cachedOver, 622_500_000_000},
+	})
+}
+
+func TestGPT5xUnpricedBeforeRelease(t *testing.T) {
+	tests := []struct {
+		name    string
+		release time.Time
+	}{
+		{"gpt-5.1", day(2025, 11, 13)},
+		{"gpt-5.2", day(2025, 12, 11)},
+		{"gpt-5.4", day(2026, 3, 5)},
+		{"gpt-5.4-mini", day(2026, 3, 17)},
+		{"gpt-5.4-nano", day(2026, 3, 17)},
+		{"gpt-5.5", day(2026, 4, 23)},
+	}
+	for _, tc := range tests {
+		checkUnpriced(t, "openai", tc.name, tc.release.Add(-time.Second))
+		if _, ok := embedded(t).Resolve("openai", tc.name, tc.release); !ok {
+			t.Errorf("%s not priced on its release day %s", tc.name, tc.release.Format(time.DateOnly))
+		}
+	}
+}
