@@ -45,7 +45,7 @@ rollup, the one thing --repair rebuilds, so --repair is rejected there
 			return a.runVerify(c.Context(), opts)
 		},
 	}
-	c.Flags().Bool("repair", false, "rebuild the rollup from the stored requests when it differs from them")
+	c.Flags().Bool("repair", false, "rebuild the rollup from the stored requests when it differs from them (SQLite stores only)")
 	a.bindFlags(c, "verify", "repair")
 	return c
 }

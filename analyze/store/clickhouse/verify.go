@@ -213,8 +213,8 @@ func (s *Store) checkBilling(ctx context.Context, v *Verification) error {
 
 // checkPrices prices again, with p, each chosen copy that records version
 // as its price table, and counts the requests of every other version.
-// The version recorded is a hash of the table's content, so the same
-// version must give the same price fields.
+// A version is the table's date and a hash of its models
+// (pricing.Table.Version), so the same version gives the same price fields.
 func (s *Store) checkPrices(ctx context.Context, p analyze.Pricer, version string, v *Verification) error {
 	if err := s.countOtherTables(ctx, version, v); err != nil {
 		return err
