@@ -42,8 +42,8 @@ func buildCells(p *plan, groups []group, names map[int64]string) []analyze.Cell 
 
 // mergesGroups reports whether two groups of p's query can share a cell.
 // Groups differ in a column or a bucket, so they can share a cell only when
-// buckets are grouped and at least two of them share every time label and
-// the price period.
+// the query groups by bucket and several buckets can get the same time
+// labels and price period.
 func (p *plan) mergesGroups() bool {
 	if !p.bucket || len(p.q.SplitAt) > 0 {
 		return p.bucket
@@ -132,9 +132,99 @@ func cellIdentity(c *analyze.Cell) string {
 
 // sortCells orders cells by Key (hour_of_day numerically, every other
 // dimension as text, which is chronological for day and hour labels), then
-// by the price fields.
+// by the price fields, as analyze.CompareCells does. It ranks the distinct
+// values of each dimension and of the price fields first and sorts by the
+// ranks, because comparing the strings of 288,000 cells took 0.4 s.
 func sortCells(cells []analyze.Cell, by []string) {
-	slices.SortFunc(cells, func(a, b analyze.Cell) int { return analyze.CompareCells(by, &a, &b) })
+	width := len(by) + 1
+	ranks := make([]int, len(cells)*width)
+	for d := range by {
+		keys := make([]string, len(cells))
+		for i := range cells {
+			keys[i] = cells[i].Key[d]
+		}
+		byDim := func(a, b string) int { return analyze.CompareKeys(by[d:d+1], []string{a}, []string{b}) }
+		for i, r := range rank(keys, byDim) {
+			ranks[i*width+d] = r
+		}
+	}
+
+	prices := make([]priceFields, len(cells))
+	for i := range cells {
+		prices[i] = priceFieldsOf(&cells[i])
+	}
+	for i, r := range rank(prices, comparePriceFields) {
+		ranks[i*width+len(by)] = r
+	}
+
+	order := make([]int, len(cells))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return slices.Compare(ranks[a*width:(a+1)*width], ranks[b*width:(b+1)*width])
+	})
+	sorted := make([]analyze.Cell, len(cells))
+	for i, at := range order {
+		sorted[i] = cells[at]
+	}
+	copy(cells, sorted)
+}
+
+// rank returns, for each value, its position among the distinct values
+// ordered by compare.
+func rank[K comparable](values []K, compare func(a, b K) int) []int {
+	seen := map[K]int{}
+	var distinct []K
+	for _, v := range values {
+		if _, ok := seen[v]; !ok {
+			seen[v] = 0
+			distinct = append(distinct, v)
+		}
+	}
+	slices.SortFunc(distinct, compare)
+	for i, v := range distinct {
+		seen[v] = i
+	}
+
+	out := make([]int, len(values))
+	for i, v := range values {
+		out[i] = seen[v]
+	}
+	return out
+}
+
+// priceFields are the fields analyze.CompareCells orders cells by after
+// their keys.
+type priceFields struct {
+	provider, model, modelID, priceRowID string
+	contextBand                          int
+	serviceTier, inferenceGeo, speed     string
+	period                               int
+}
+
+func priceFieldsOf(c *analyze.Cell) priceFields {
+	return priceFields{
+		provider: c.Provider, model: c.Model, modelID: c.ModelID, priceRowID: c.PriceRowID,
+		contextBand: c.ContextBand, serviceTier: c.ServiceTier, inferenceGeo: c.InferenceGeo,
+		speed: c.Speed, period: c.Period,
+	}
+}
+
+// comparePriceFields compares with analyze.CompareCells on cells that have
+// no key, so that the two orders cannot drift apart.
+func comparePriceFields(a, b priceFields) int {
+	x := analyze.Cell{
+		Provider: a.provider, Model: a.model, ModelID: a.modelID, PriceRowID: a.priceRowID,
+		ContextBand: a.contextBand, ServiceTier: a.serviceTier, InferenceGeo: a.inferenceGeo,
+		Speed: a.speed, Period: a.period,
+	}
+	y := analyze.Cell{
+		Provider: b.provider, Model: b.model, ModelID: b.modelID, PriceRowID: b.priceRowID,
+		ContextBand: b.contextBand, ServiceTier: b.serviceTier, InferenceGeo: b.inferenceGeo,
+		Speed: b.speed, Period: b.period,
+	}
+	return analyze.CompareCells(nil, &x, &y)
 }
 
 // timeLabels labels 15-minute buckets in one zone, caching each bucket.

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -260,4 +262,30 @@ func TestVerifyCoarseRollupDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectSound(t, s, "after rebuilding the rollups")
+}
+
+// TestSortCellsMatchesCompareCells sorts shuffled cells whose keys and
+// price fields differ in every field, including hour_of_day values that
+// sort differently as numbers and as text, and expects the order of
+// slices.SortFunc with analyze.CompareCells.
+func TestSortCellsMatchesCompareCells(t *testing.T) {
+	by := []string{analyze.DimHourOfDay, analyze.DimEndpoint}
+	var cells []analyze.Cell
+	for i := range 500 {
+		cells = append(cells, analyze.Cell{
+			Key:      []string{fmt.Sprint(i % 24), []string{"/b", "/a", ""}[i%3]},
+			Provider: []string{"openai", "anthropic"}[i%2], Model: fmt.Sprintf("m%d", i%5), ModelID: fmt.Sprintf("id%d", i%7),
+			PriceRowID: fmt.Sprintf("row%d", i%11), ContextBand: i % 2, ServiceTier: []string{"batch", "standard"}[i/2%2],
+			InferenceGeo: []string{"", "us"}[i/3%2], Speed: []string{"", "fast"}[i/5%2], Period: i / 250,
+			Requests: int64(i),
+		})
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(cells), func(i, j int) { cells[i], cells[j] = cells[j], cells[i] })
+
+	want := slices.Clone(cells)
+	slices.SortFunc(want, func(a, b analyze.Cell) int { return analyze.CompareCells(by, &a, &b) })
+	sortCells(cells, by)
+	if !reflect.DeepEqual(cells, want) {
+		t.Errorf("sortCells order differs from analyze.CompareCells:\ngot  %v\nwant %v", sums(cells), sums(want))
+	}
 }

@@ -10,9 +10,10 @@ import (
 	"github.com/costctl/costctl/analyze"
 )
 
-// timeBoundsSQL reads the first and last request time. Two subqueries, not
-// one SELECT of MIN and MAX, because SQLite answers a lone MIN or MAX from
-// the requests_time index but scans the whole index for both at once.
+// timeBoundsSQL reads the first and last request time. It uses two
+// subqueries, not one SELECT of MIN and MAX, because SQLite reads a lone
+// MIN or MAX with one lookup in the requests_time index but scans the
+// whole index for both at once.
 const timeBoundsSQL = `SELECT (SELECT MIN(time_ms) FROM requests), (SELECT MAX(time_ms) FROM requests)`
 
 // choosePlan picks the coarsest rollup table that gives the same cells as

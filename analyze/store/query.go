@@ -60,7 +60,7 @@ type plan struct {
 	q      analyze.Query
 	rollup bool
 	// table is the rollup table read when rollup is set: the 15-minute one
-	// unless Store.chooseRollup finds a coarser one that gives the same
+	// unless Store.choosePlan finds a coarser one that gives the same
 	// cells.
 	table   rollupTable
 	columns []groupColumn

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/costctl/costctl/analyze"
 	"github.com/costctl/costctl/analyze/ingest"
@@ -30,6 +31,48 @@ func BenchmarkCellsEndpointTierHour(b *testing.B) {
 		b.Fatal("no cells")
 	}
 	b.ReportMetric(float64(cells), "cells")
+}
+
+// BenchmarkCells runs the store queries of the reports BENCHMARKS.md
+// times, each on the rollup table Cells chooses for it, over the store
+// named by COSTCTL_BENCH_DB or else over a new store of 200,000 requests.
+func BenchmarkCells(b *testing.B) {
+	st := benchStore(b)
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return loc
+	}
+	cases := []struct {
+		name string
+		q    analyze.Query
+	}{
+		{"endpoint,tier,hour", analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimTier, analyze.DimHour}}},
+		{"endpoint,tier,hour/New_York", analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimTier, analyze.DimHour}, Loc: zone("America/New_York")}},
+		// +05:30 falls back to the 15-minute rollup.
+		{"endpoint,tier,hour/Kolkata", analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimTier, analyze.DimHour}, Loc: zone("Asia/Kolkata")}},
+		{"endpoint,tier,hour_of_day", analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimTier, analyze.DimHourOfDay}}},
+		{"endpoint,tier", analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimTier}}},
+		{"day", analyze.Query{By: []string{analyze.DimDay}}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var cells int
+			for b.Loop() {
+				got, err := st.Cells(context.Background(), c.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cells = len(got)
+			}
+			if cells == 0 {
+				b.Fatal("no cells")
+			}
+			b.ReportMetric(float64(cells), "cells")
+		})
+	}
 }
 
 func benchStore(b *testing.B) *store.Store {

@@ -165,10 +165,10 @@ CREATE TABLE files (
 	options   INTEGER NOT NULL
 ) WITHOUT ROWID;
 `,
-	// 4: hour and day rollups, the 15-minute rollup summed into coarser
-	// buckets (bucket = floor(unix seconds / 3600) and / 86400), filled
-	// from the 15-minute rollup. Reports whose window, adjustment dates
-	// and zone offsets fall on their bounds read far fewer rows.
+	// 4: hour and day rollups: the 15-minute rollup summed into buckets of
+	// floor(unix seconds / 3600) and / 86400, and filled from it. Reports
+	// whose window, adjustment dates and zone offsets fall on their bucket
+	// bounds read far fewer rows.
 	`
 CREATE TABLE rollup_hour (
 	bucket         INTEGER NOT NULL,

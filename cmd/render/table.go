@@ -105,7 +105,7 @@ func (g grid) plainASCII() bool {
 }
 
 // writeBoxes prints g as tablewriter 1.1.5 does with g.options(): box
-// borders, one space of padding, the header centred (extra space on the
+// borders, one space of padding, the header centered (extra space on the
 // right) and rows and footer aligned per column.
 func writeBoxes(w io.Writer, g grid) error {
 	widths := make([]int, len(g.header))
@@ -142,7 +142,7 @@ func writeRule(b *bufio.Writer, widths []int, left, middle, right string) {
 	b.WriteByte('\n')
 }
 
-// writeCells prints one row; a nil numeric centres every cell.
+// writeCells prints one row. A nil numeric centers every cell.
 func writeCells(b *bufio.Writer, widths []int, cells []string, numeric []bool) {
 	b.WriteString("│")
 	for i, cell := range cells {
