@@ -275,3 +275,74 @@ func TestGPT5xUnpricedBeforeRelease(t *testing.T) {
 		}
 	}
 }
+
+func TestGemini3Cost(t *testing.T) {
+	at := day(2026, 11, 1)
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}
+	withAudio := u
+	withAudio.Tokens[AudioIn] = 1_000
+	checkCosts(t, []costCase{
+		// 10,000 × 0.50 + 40,000 × 0.05 + 2,000 × 3 + 1,000 × 1.00 =
+		// 5,000 + 2,000 + 6,000 + 1,000 = 14,000.
+		{"google", "gemini-3-flash-preview", "", at, withAudio, 14_000_000_000},
+		{"vertex_ai", "gemini-3-flash-preview", "batch", at, withAudio, 7_000_000_000},
+		// 10,000 × 2 + 40,000 × 0.20 + 2,000 × 12 = 20,000 + 8,000 +
+		// 24,000 = 52,000.
+		{"google", "models/gemini-3.1-pro-preview", "", at, u, 52_000_000_000},
+		// No caching price on 3 Pro, so cached tokens are input: 50,000 × 2
+		// + 2,000 × 12 = 100,000 + 24,000 = 124,000.
+		{"google", "gemini-3-pro-preview", "", day(2026, 1, 10), u, 124_000_000_000},
+		// 10,000 × 0.75 + 40,000 × 0.075 + 2,000 × 3.75 = 7,500 + 3,000 +
+		// 7,500 = 18,000; flex halves it: 9,000.
+		{"google", "gemini-3.8-flash", "", at, u, 18_000_000_000},
+		{"google", "gemini-3.8-flash", "flex", at, u, 9_000_000_000},
+	})
+}
+
+func TestGemini31ProLongContextBand(t *testing.T) {
+	at := day(2026, 11, 1)
+	checkCosts(t, []costCase{
+		// Exactly 200,000 prompt tokens is base: 150,000 × 2 + 50,000 ×
+		// 0.20 + 1,000 × 12 = 300,000 + 10,000 + 12,000 = 322,000.
+		{"google", "gemini-3.1-pro-preview", "", at,
+			Usage{Tokens: [NumClasses]int64{Input: 150_000, CacheRead: 50_000, Output: 1_000}}, 322_000_000_000},
+		// 200,001 moves every class to the band, whose cached tokens are
+		// billed at its input price: 150,001 × 4 + 50,000 × 4 + 1,000 × 18 =
+		// 600,004 + 200,000 + 18,000 = 818,004.
+		{"google", "gemini-3.1-pro-preview", "", at,
+			Usage{Tokens: [NumClasses]int64{Input: 150_001, CacheRead: 50_000, Output: 1_000}}, 818_004_000_000},
+		// batch halves the band: 409,002.
+		{"google", "gemini-3.1-pro-preview", "batch", at,
+			Usage{Tokens: [NumClasses]int64{Input: 150_001, CacheRead: 50_000, Output: 1_000}}, 409_002_000_000},
+	})
+}
+
+func TestGemini38FlashPromotionEnds(t *testing.T) {
+	end := day(2027, 1, 1)
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}
+	checkCosts(t, []costCase{
+		// Last second of the promotion: 18,000 (see TestGemini3Cost).
+		{"google", "gemini-3.8-flash", "", end.Add(-time.Second), u, 18_000_000_000},
+		// From 2027 there is no caching price, so cached tokens are input:
+		// 50,000 × 1.50 + 2,000 × 7.50 = 75,000 + 15,000 = 90,000.
+		{"google", "gemini-3.8-flash", "", end, u, 90_000_000_000},
+	})
+}
+
+func TestGemini3UnpricedBeforeRelease(t *testing.T) {
+	tests := []struct {
+		name    string
+		release time.Time
+	}{
+		{"gemini-3-pro-preview", day(2025, 11, 18)},
+		{"gemini-3-flash-preview", day(2025, 12, 17)},
+		{"gemini-3.1-pro-preview", day(2026, 2, 19)},
+		{"gemini-3.8-flash", day(2026, 9, 2)},
+	}
+	for _, tc := range tests {
+		checkUnpriced(t, "google", tc.name, tc.release.Add(-time.Second))
+		if _, ok := embedded(t).Resolve("google", tc.name, tc.release); !ok {
+			t.Errorf("%s not priced on its release day %s", tc.name, tc.release.Format(time.DateOnly))
+		}
+	}
+}
