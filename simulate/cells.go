@@ -3,7 +3,6 @@ package simulate
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/costctl/costctl/analyze"
@@ -15,26 +14,34 @@ type cellSet struct {
 	by    []string
 	loc   *time.Location
 	cells map[string]*analyze.Cell
+	id    []byte // identity of the cell being looked up
 }
 
 func newCellSet(by []string, loc *time.Location) *cellSet {
 	return &cellSet{by: by, loc: loc, cells: map[string]*analyze.Cell{}}
 }
 
-// add counts r in its cell. A summariser call adds tokens to a cell of the
+// add counts r in the cell of key (r's values of the --by dimensions) and
+// r's price fields. A summariser call adds tokens to a cell of the
 // summariser model without adding a request.
-func (s *cellSet) add(r *analyze.Request, isRequest bool) {
-	c := analyze.Cell{
-		Key: analyze.RequestKey(s.by, r, s.loc), Provider: r.Provider, Model: r.Model, ModelID: r.ModelID,
-		PriceRowID: r.PriceRowID, ContextBand: r.ContextBand, ServiceTier: r.ServiceTier,
-		InferenceGeo: r.InferenceGeo, Speed: r.Speed,
+func (s *cellSet) add(key []string, r *analyze.Request, isRequest bool) {
+	s.id = appendKey(s.id[:0], key)
+	for _, v := range [...]string{r.Provider, r.Model, r.ModelID, r.PriceRowID} {
+		s.id = append(append(s.id, 0), v...)
 	}
-	id := strings.Join(append(slices.Clone(c.Key), c.Provider, c.Model, c.ModelID, c.PriceRowID,
-		strconv.Itoa(c.ContextBand), c.ServiceTier, c.InferenceGeo, c.Speed), "\x00")
-	cur, ok := s.cells[id]
+	s.id = strconv.AppendInt(append(s.id, 0), int64(r.ContextBand), 10)
+	for _, v := range [...]string{r.ServiceTier, r.InferenceGeo, r.Speed} {
+		s.id = append(append(s.id, 0), v...)
+	}
+
+	cur, ok := s.cells[string(s.id)]
 	if !ok {
-		cur = &c
-		s.cells[id] = cur
+		cur = &analyze.Cell{
+			Key: key, Provider: r.Provider, Model: r.Model, ModelID: r.ModelID,
+			PriceRowID: r.PriceRowID, ContextBand: r.ContextBand, ServiceTier: r.ServiceTier,
+			InferenceGeo: r.InferenceGeo, Speed: r.Speed,
+		}
+		s.cells[string(s.id)] = cur
 	}
 	cur.Usage.Add(r.Usage)
 	if !isRequest {

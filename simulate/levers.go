@@ -246,9 +246,12 @@ func (s *scenario) conversation(w *work) *conversation {
 	key := conversationKey{w.Endpoint, w.Session}
 	in := inputTokens(&w.Usage)
 	conv, ok := s.convs[key]
-	if !ok || in < conv.prevIn {
+	switch {
+	case !ok:
 		conv = &conversation{firstIn: in}
 		s.convs[key] = conv
+	case in < conv.prevIn:
+		*conv = conversation{firstIn: in}
 	}
 	conv.turn++
 	conv.prevIn = in

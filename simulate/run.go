@@ -125,7 +125,7 @@ func (r *runner) add(req *analyze.Request) error {
 		return err
 	}
 	r.base.add(req, cost, priced, true)
-	r.group(req).addBase(cost)
+	r.group(analyze.RequestKey(r.opts.By, req, r.opts.Loc)).addBase(cost)
 	logged := billed{cost: cost, priced: priced}
 
 	if err := r.replayCumulative(req, logged); err != nil {
@@ -236,16 +236,18 @@ func (r *runner) record(s *scenario, req *analyze.Request, w *work, b billed, su
 
 // project adds one billed item to the projection's cells and groups.
 func (r *runner) project(req *analyze.Request, cost pricing.Money, isRequest bool) {
-	r.cells.add(req, isRequest)
-	g := r.group(req)
+	key := analyze.RequestKey(r.opts.By, req, r.opts.Loc)
+	r.cells.add(key, req, isRequest)
+	g := r.group(key)
 	g.proj.Add(cost)
 	if isRequest {
 		g.projN++
 	}
 }
 
-func (r *runner) group(req *analyze.Request) *groupAcc {
-	key := analyze.RequestKey(r.opts.By, req, r.opts.Loc)
+// group returns the accumulator of key, a request's values of the --by
+// dimensions.
+func (r *runner) group(key []string) *groupAcc {
 	r.keyBuf = appendKey(r.keyBuf[:0], key)
 	if g, ok := r.groups[string(r.keyBuf)]; ok {
 		return g

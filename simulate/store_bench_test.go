@@ -1,4 +1,4 @@
-package simulate_test
+package simulate
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"github.com/costctl/costctl/analyze"
 	"github.com/costctl/costctl/analyze/store"
 	"github.com/costctl/costctl/pricing"
-	"github.com/costctl/costctl/simulate"
 )
 
 // BenchmarkSimulateAllLevers replays the store named by COSTCTL_BENCH_DB,
@@ -19,7 +18,7 @@ import (
 // testdata/all-levers.yaml: what `costctl simulate --policy` does after
 // opening the store, rendering excepted.
 func BenchmarkSimulateAllLevers(b *testing.B) {
-	table := embedded(b)
+	table := embeddedTable(b)
 	policy := readPolicy(b, table, filepath.Join("testdata", "all-levers.yaml"))
 	st := benchStore(b, table)
 	ctx := context.Background()
@@ -27,7 +26,7 @@ func BenchmarkSimulateAllLevers(b *testing.B) {
 	var requests int64
 	for b.Loop() {
 		scan := func(fn func(*analyze.Request) error) error { return st.Scan(ctx, analyze.Query{}, fn) }
-		sim, err := simulate.Run(scan, policy, table, simulate.Options{By: []string{analyze.DimEndpoint}})
+		sim, err := Run(scan, policy, table, Options{By: []string{analyze.DimEndpoint}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -42,7 +41,7 @@ func BenchmarkSimulateAllLevers(b *testing.B) {
 func benchStore(b *testing.B, table *pricing.Table) *store.Store {
 	path := os.Getenv("COSTCTL_BENCH_DB")
 	if path == "" {
-		path = filepath.Join(b.TempDir(), "simulate.db")
+		path = filepath.Join(b.TempDir(), "db")
 		writeStore(b, path, table, generateTraffic(b, table, 20_000, time.Millisecond))
 	}
 	st, err := store.Open(context.Background(), path, store.Options{ReadOnly: true})
@@ -53,22 +52,13 @@ func benchStore(b *testing.B, table *pricing.Table) *store.Store {
 	return st
 }
 
-func embedded(t testing.TB) *pricing.Table {
-	t.Helper()
-	table, err := pricing.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return table
-}
-
-func readPolicy(t testing.TB, table *pricing.Table, path string) *simulate.Policy {
+func readPolicy(t testing.TB, table *pricing.Table, path string) *Policy {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := simulate.ParsePolicy(data, table)
+	p, err := ParsePolicy(data, table)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -84,10 +74,10 @@ var benchModels = []struct{ provider, model string }{
 }
 
 // generateTraffic returns n priced requests over 30 days, with times
-// truncated to grain so that coarse grains give many requests of one
-// instant. Sessions of 1 to 12 turns grow their input turn by turn, some
-// endpoints log prefix hashes and times to first token, and a few
-// requests have no usage or an unknown model.
+// truncated to grain, so that a coarse grain puts several requests at one
+// instant. Each session stays on one endpoint and its input grows turn by
+// turn for up to 12 turns; every fifth request logs a prefix hash, every
+// third a time to first token, and a few have no usage or an unknown model.
 func generateTraffic(t testing.TB, table *pricing.Table, n int, grain time.Duration) []analyze.Request {
 	t.Helper()
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -101,12 +91,12 @@ func generateTraffic(t testing.TB, table *pricing.Table, n int, grain time.Durat
 		turns[session] = turns[session]%12 + 1
 		*r = analyze.Request{
 			ID: fmt.Sprintf("req_%09d", i), Time: start.Add(time.Duration(i) * step).Truncate(grain),
-			Provider: m.provider, Model: m.model, Endpoint: fmt.Sprintf("/v1/%d", i*13%20),
+			Provider: m.provider, Model: m.model, Endpoint: fmt.Sprintf("/v1/%d", session%20),
 			Tier: []string{"free", "pro", "team", "enterprise"}[i*3%4], Customer: fmt.Sprintf("c%d", i%50),
 			Session: fmt.Sprintf("s%d", session), Turn: turns[session], Status: analyze.StatusOK,
 			Format: "costctl-jsonl", Source: "bench.jsonl", Line: int64(i + 1),
 		}
-		fillUsage(r, i)
+		fillUsage(r, i, session)
 		if !(analyze.Pricer{Table: table}).Price(r) && m.model != "in-house-model" {
 			t.Fatalf("model %s is not in the price table", m.model)
 		}
@@ -114,8 +104,8 @@ func generateTraffic(t testing.TB, table *pricing.Table, n int, grain time.Durat
 	return out
 }
 
-func fillUsage(r *analyze.Request, i int) {
-	history := (r.Turn - 1) * int64(600+i%700)
+func fillUsage(r *analyze.Request, i, session int) {
+	history := (r.Turn - 1) * int64(600+session%700)
 	r.Tokens[pricing.Input] = int64(200 + i%1800)
 	r.Tokens[pricing.CacheRead] = history * 9 / 10
 	r.Tokens[pricing.CacheWrite5m] = history / 10

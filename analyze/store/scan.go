@@ -22,8 +22,8 @@ var statusNames = [...]analyze.Status{
 // Scan calls fn with every stored request in q's window [Since, Until), in
 // time order, ties broken by primary key so two scans give the same order.
 // q.By and q.Loc are ignored. Rows are decoded a batch at a time and the
-// batches are reused, so memory does not grow with the number of requests;
-// fn must copy what it keeps. The dictionary is read into memory first: it
+// batches are reused, so memory does not grow with the number of requests,
+// and fn must copy what it keeps. The dictionary is read into memory first: it
 // grows with distinct values (users, sessions, sources), not with requests.
 // An error from fn stops the scan and is returned as is.
 func (s *Store) Scan(ctx context.Context, q analyze.Query, fn func(*analyze.Request) error) error {
@@ -56,11 +56,15 @@ func (s *Store) scanRows(ctx context.Context, q analyze.Query, priced bool, each
 	if err != nil {
 		return err
 	}
-	plan, err := s.planScan(ctx, q, priced)
+	narrow, err := s.narrowWindow(ctx, q)
 	if err != nil {
 		return err
 	}
+	return s.runScan(ctx, scanQuery(q, priced, !narrow), dict, each)
+}
 
+// runScan runs plan, decoding its rows on another goroutine.
+func (s *Store) runScan(ctx context.Context, plan scanPlan, dict *dictionary, each func(*scannedRow) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	full := make(chan []scannedRow, scanBatches)
@@ -156,20 +160,22 @@ type scanPlan struct {
 	priced bool // the query also selects dedup_key
 }
 
-// narrowWindowShare decides how a window is read. A window under this
-// share of the stored time span is read through the requests_time index,
-// one primary-key lookup per row in random order. A wider one is read in
-// table order and sorted by SQLite, which costs a pass over every row but
-// no random lookups: on a 1M-request store (BENCHMARKS.md), that sorted
-// pass took about half the time of the indexed read of every row.
+// narrowWindowShare decides how a window is read. A window under
+// 1/narrowWindowShare of the stored time span is read through the
+// requests_time index, with one primary-key lookup per row in random
+// order. A wider one is read in table order and sorted by SQLite. That
+// costs a pass over every row but no random lookups. On the 1M-request
+// store of BENCHMARKS.md, reading every row took 3.9 s sorted and 5.3 s
+// through the index, at a load average of 5 on 2 cores.
 //
-// NOTE: 1/10 is an estimate from that one store, assuming requests spread
-// evenly over time; both plans return the same rows in the same order.
+// NOTE: 10 is an estimate that assumes requests spread evenly over time.
+// Both plans return the same rows in the same order.
 const narrowWindowShare = 10
 
-// planScan builds the query for q's window.
-func (s *Store) planScan(ctx context.Context, q analyze.Query, priced bool) (scanPlan, error) {
-	plan := scanPlan{priced: priced}
+// scanQuery builds the query for q's window, sorted by SQLite or read
+// through the time index.
+func scanQuery(q analyze.Query, priced, sorted bool) scanPlan {
+	plan := scanPlan{priced: priced, sorted: sorted}
 	var conds []string
 	if !q.Since.IsZero() {
 		conds = append(conds, "time_ms >= ?")
@@ -179,12 +185,6 @@ func (s *Store) planScan(ctx context.Context, q analyze.Query, priced bool) (sca
 		conds = append(conds, "time_ms < ?")
 		plan.args = append(plan.args, ceilMilli(q.Until))
 	}
-	narrow, err := s.narrowWindow(ctx, q)
-	if err != nil {
-		return plan, err
-	}
-	plan.sorted = !narrow
-
 	var b strings.Builder
 	b.WriteString("SELECT " + packedSelect)
 	if priced {
@@ -199,7 +199,7 @@ func (s *Store) planScan(ctx context.Context, q analyze.Query, priced bool) (sca
 	}
 	b.WriteString(" ORDER BY time_ms, id")
 	plan.query = b.String()
-	return plan, nil
+	return plan
 }
 
 // narrowWindow reports whether q's window covers less than
@@ -232,9 +232,10 @@ func (s *Store) narrowWindow(ctx context.Context, q analyze.Query) (bool, error)
 }
 
 // sortCacheKiB is the page cache, in KiB, of the connection that runs a
-// sorted scan. SQLite also takes it as the memory its sorter fills before
-// it writes a sorted run to a temporary file, so it bounds the memory of a
-// sorted scan of any size. A sequential pass needs no larger page cache.
+// sorted scan. SQLite's sorter (vdbesort.c) also fills that much memory
+// before it writes a sorted run to a temporary file, so the setting bounds
+// the memory of a sorted scan of any size. A pass in table order needs no
+// larger page cache.
 const sortCacheKiB = 16 * 1024
 
 // setSortPragmas makes conn's sorter write its runs to temporary files
@@ -348,8 +349,8 @@ const numPacked = 2 + numDictColumns + numIntColumns
 // modernc.org/sqlite each value read takes the connection's mutex twice and
 // database/sql converts it by reflection, so reading 45 columns one by one
 // cost more than SQLite's own work for the row. printf's %d prints any
-// 64-bit integer exactly; like CAST, it reads a non-integer value, which
-// only a store edited by hand could hold, as its integer part.
+// 64-bit integer exactly. Like CAST, it turns a non-integer value into its
+// integer part, but only a store edited by hand holds one.
 var packedSelect = func() string {
 	cols := append([]string{"id", "time_ms"}, dictColumns[:]...)
 	cols = append(cols, intColumns[:]...)

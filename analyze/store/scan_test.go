@@ -1,8 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -108,5 +113,197 @@ func TestScanStopsOnCallbackError(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Errorf("callback ran %d times, want 1", calls)
+	}
+}
+
+// tiedRequests returns n requests with every field set, four to a
+// millisecond, so that the scan order depends on the primary key.
+func tiedRequests(n int) []analyze.Request {
+	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	out := make([]analyze.Request, n)
+	for i := range out {
+		r := &out[i]
+		*r = analyze.Request{
+			ID: fmt.Sprintf("msg_%05d", i), Time: start.Add(time.Duration(i/4) * time.Millisecond),
+			Provider: "anthropic", Model: fmt.Sprintf("model %d", i%3), ModelID: fmt.Sprintf("m%d", i%3),
+			PriceRowID: fmt.Sprintf("m%d@2025", i%3), Endpoint: fmt.Sprintf("/v1/%d", i%7), Tier: "pro",
+			Customer: "c, with comma", User: fmt.Sprintf("u%d", i), Session: fmt.Sprintf("s%d", i%11),
+			Workspace: "w", Project: "p", APIKey: "k", ServiceTier: "batch", InferenceGeo: "us", Speed: "fast",
+			Status: []analyze.Status{analyze.StatusOK, analyze.StatusError, analyze.StatusRejected, analyze.StatusIncomplete, analyze.StatusNoUsage}[i%5],
+			Turn:   int64(i % 9), Attempt: int64(i % 2), RetryOf: fmt.Sprintf("retry %d", i%2),
+			SampleRate: 0.25 * float64(i%4), LatencyMS: int64(i * 3), TTFTMS: int64(i), PrefixTokens: int64(i * 100),
+			PrefixHash: "hash with spaces 1 2 3", RequestID: fmt.Sprintf("req_%d", i),
+			LoggedCostUSD: 0.1 * float64(i%2*i), HasLoggedCost: i%2 == 1,
+			Format: "anthropic", Source: "logs/a b.jsonl", SourceSortKey: "logs/a b.jsonl", Line: int64(i + 1),
+			ContextBand: i % 2,
+		}
+		for c := range pricing.NumClasses {
+			r.Tokens[c] = int64(i)*1_000_003 + int64(c)<<40
+		}
+		r.Reasoning, r.WebSearches = int64(i/2), int64(i%3)
+	}
+	return out
+}
+
+// inScanOrder returns the requests as Scan returns them: sorted by time,
+// then by primary key, without the fields Scan does not restore.
+func inScanOrder(reqs []analyze.Request) []analyze.Request {
+	out := slices.Clone(reqs)
+	slices.SortStableFunc(out, func(a, b analyze.Request) int {
+		if c := cmp.Compare(a.Time.UnixMilli(), b.Time.UnixMilli()); c != 0 {
+			return c
+		}
+		return cmp.Compare(hashKey(a.DedupKey()), hashKey(b.DedupKey()))
+	})
+	for i := range out {
+		out[i].ID, out[i].RecordHash = "", ""
+	}
+	return out
+}
+
+func checkSameRequests(t *testing.T, got, want []analyze.Request) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("scanned %d requests, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("request %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestScanAllFieldsInKeyOrder(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	reqs := tiedRequests(600)
+	writeAll(t, s, "v1", 128, reqs)
+
+	checkSameRequests(t, scanAll(t, s, analyze.Query{}), inScanOrder(reqs))
+}
+
+// TestScanPlansAgree reads one window through the time index and by
+// sorting a pass over the table, and expects the same requests from both.
+func TestScanPlansAgree(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	reqs := tiedRequests(600)
+	writeAll(t, s, "v1", 128, reqs)
+	q := analyze.Query{Since: reqs[100].Time, Until: reqs[400].Time}
+	var want []analyze.Request
+	for _, r := range inScanOrder(reqs) {
+		if !r.Time.Before(q.Since) && r.Time.Before(q.Until) {
+			want = append(want, r)
+		}
+	}
+
+	dict, err := s.readDictionary(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sorted := range []bool{true, false} {
+		var got []analyze.Request
+		err := s.runScan(context.Background(), scanQuery(q, false, sorted), dict, func(r *scannedRow) error {
+			got = append(got, r.req)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("sorted=%v: %v", sorted, err)
+		}
+		checkSameRequests(t, got, want)
+	}
+}
+
+func TestScanNarrowWindow(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	writeAll(t, s, "v1", 10, []analyze.Request{
+		scanRequest("msg_a", "2025-01-01T00:00:00Z", 10),
+		scanRequest("msg_b", "2025-01-11T00:00:00Z", 20),
+	})
+	day := func(d int) time.Time { return time.Date(2025, 1, d, 0, 0, 0, 0, time.UTC) }
+
+	cases := []struct {
+		name string
+		q    analyze.Query
+		want bool
+	}{
+		{"whole store", analyze.Query{}, false},
+		{"one day of ten", analyze.Query{Since: day(3), Until: day(4)}, true},
+		{"half", analyze.Query{Since: day(6)}, false},
+		{"outside the stored span", analyze.Query{Since: day(20)}, true},
+	}
+	for _, c := range cases {
+		got, err := s.narrowWindow(context.Background(), c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: narrow = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestScanRestoresPragmas checks that the connection a sorted scan used
+// goes back to the pool with the store's page cache and temp store.
+func TestScanRestoresPragmas(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	writeAll(t, s, "v1", 10, tiedRequests(20))
+	s.db.SetMaxOpenConns(1)
+	scanAll(t, s, analyze.Query{})
+
+	var cacheSize, tempStore int64
+	if err := s.db.QueryRow("PRAGMA cache_size").Scan(&cacheSize); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRow("PRAGMA temp_store").Scan(&tempStore); err != nil {
+		t.Fatal(err)
+	}
+	if cacheSize != -65536 {
+		t.Errorf("cache_size after scan = %d, want -65536", cacheSize)
+	}
+	if tempStore != 2 {
+		t.Errorf("temp_store after scan = %d, want 2 (memory)", tempStore)
+	}
+}
+
+func TestParseInts(t *testing.T) {
+	got := make([]int64, 4)
+	if err := parseInts([]byte("0 -9223372036854775808 9223372036854775807 -17"), got); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{0, math.MinInt64, math.MaxInt64, -17}; !slices.Equal(got, want) {
+		t.Errorf("parsed %v, want %v", got, want)
+	}
+
+	for _, bad := range []string{"1 2 3", "1 2 3 4 5", "1 2 x 4", "1  2 3 4", "9223372036854775808 0 0 0", "-9223372036854775809 0 0 0", "- 1 2 3"} {
+		if err := parseInts([]byte(bad), got); err == nil {
+			t.Errorf("parseInts(%q) = nil error, want one", bad)
+		}
+	}
+}
+
+func TestScanPricedKeysAndTable(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	reqs := tiedRequests(50)
+	reqs[7].ID, reqs[7].RecordHash = "", "rec7"
+	writeAll(t, s, "table-v2", 16, reqs)
+
+	want := map[string]bool{}
+	for i := range reqs {
+		want[reqs[i].DedupKey()] = true
+	}
+	err := s.ScanPriced(context.Background(), analyze.Query{}, func(r *analyze.Request, table string) error {
+		if table != "table-v2" {
+			t.Errorf("price table %q, want table-v2", table)
+		}
+		if !want[r.DedupKey()] {
+			t.Errorf("dedup key %q was not written", r.DedupKey())
+		}
+		delete(want, r.DedupKey())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 0 {
+		t.Errorf("%d written keys not scanned", len(want))
 	}
 }
