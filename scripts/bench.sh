@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh                       # all sizes, 3 runs each
 #   RUNS=1 JSONL_SIZES=200000 CC_SIZES=100000 scripts/bench.sh
+#   RUNS=5 JSONL_SIZES= CC_SIZES= SIM_SIZES=1000000 scripts/bench.sh   # simulate only
 #
 # Needs: go, sqlite3, python3, GNU time at /usr/bin/time, and ccusage
 # 20.0.24 (npm install ccusage@20.0.24; set CCUSAGE to its binary).
@@ -16,6 +17,7 @@ DATA=${DATA:-/tmp/costctl-bench}
 RUNS=${RUNS:-3}
 JSONL_SIZES=${JSONL_SIZES-"200000 1000000"}
 CC_SIZES=${CC_SIZES-"100000 1000000"}
+SIM_SIZES=${SIM_SIZES-"1000000"}
 OUT=${OUT:-$ROOT/BENCHMARKS.md}
 CCUSAGE=${CCUSAGE:-$(command -v ccusage || echo /tmp/ccusage/node_modules/.bin/ccusage)}
 BIN=${BIN:-$DATA/costctl}
@@ -86,6 +88,18 @@ bench_jsonl() {
 		timed "jsonl-$n costctl-ingest-fresh" fresh_ingest "$dir/requests.jsonl" "$db"
 		timed "jsonl-$n costctl-ingest-repeat" "$BIN" --db "$db" ingest "$dir/requests.jsonl"
 		timed "jsonl-$n costctl-report-endpoint,tier,hour" "$BIN" --db "$db" report --by endpoint,tier,hour --format json
+	done
+}
+
+# bench_simulate N times simulate with every lever over a store of the N
+# generated JSONL requests. The store is ingested once and kept; a repeat
+# ingest of the unchanged file is skipped.
+bench_simulate() {
+	local n=$1 dir db=$WORK/sim-$1.db
+	dir=$(gen jsonl "$n")
+	"$BIN" --db "$db" ingest "$dir/requests.jsonl" >&2
+	for _ in $(seq "$RUNS"); do
+		timed "jsonl-$n costctl-simulate-all-levers" "$BIN" --db "$db" simulate --policy simulate/testdata/all-levers.yaml --format json -o "$WORK/sim.json"
 	done
 }
 
@@ -163,6 +177,7 @@ main() {
 	uptime >"$WORK/load-before"
 	for n in $JSONL_SIZES; do bench_jsonl "$n" | tee -a "$WORK/timings"; done
 	for n in $CC_SIZES; do bench_cc "$n" | tee -a "$WORK/timings"; done
+	for n in $SIM_SIZES; do bench_simulate "$n" | tee -a "$WORK/timings"; done
 	uptime >"$WORK/load-after"
 	report >>"$OUT"
 }
@@ -172,7 +187,7 @@ report() {
 
 ## Run of $(date -u +%Y-%m-%dT%H:%MZ)
 
-- command: \`RUNS=$RUNS JSONL_SIZES="$JSONL_SIZES" CC_SIZES="$CC_SIZES" scripts/bench.sh\`
+- command: \`RUNS=$RUNS JSONL_SIZES="$JSONL_SIZES" CC_SIZES="$CC_SIZES" SIM_SIZES="$SIM_SIZES" scripts/bench.sh\`
 - commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- analyze && echo "" || echo " with uncommitted changes under analyze/"); binary: $BIN
 - machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB
 - $(go version); $(sqlite3 --version | cut -d' ' -f1-2 | sed 's/^/sqlite3 /'); $("$CCUSAGE" --version 2>/dev/null | tail -1); node $(node --version)
