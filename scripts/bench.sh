@@ -5,6 +5,7 @@
 #   scripts/bench.sh                       # all sizes, 3 runs each
 #   RUNS=1 JSONL_SIZES=200000 CC_SIZES=100000 scripts/bench.sh
 #   RUNS=5 JSONL_SIZES= CC_SIZES= SIM_SIZES=1000000 scripts/bench.sh   # simulate only
+#   JSONL_SIZES= CC_SIZES= CC_REAL_SIZES=100000 scripts/bench.sh   # ~20 KB per request
 #
 # Needs: go, sqlite3, python3, GNU time at /usr/bin/time, and ccusage
 # 20.0.24 (npm install ccusage@20.0.24; set CCUSAGE to its binary).
@@ -18,6 +19,8 @@ RUNS=${RUNS:-3}
 JSONL_SIZES=${JSONL_SIZES-"200000 1000000"}
 CC_SIZES=${CC_SIZES-"100000 1000000"}
 SIM_SIZES=${SIM_SIZES-"1000000"}
+# Claude Code trees padded to the real transcripts' ~20 KB per request.
+CC_REAL_SIZES=${CC_REAL_SIZES-""}
 OUT=${OUT:-$ROOT/BENCHMARKS.md}
 CCUSAGE=${CCUSAGE:-$(command -v ccusage || echo /tmp/ccusage/node_modules/.bin/ccusage)}
 BIN=${BIN:-$DATA/costctl}
@@ -53,11 +56,17 @@ for label, v in runs.items():
 PY
 }
 
+# gen KIND N generates N requests of KIND (jsonl, claude-code, or
+# claude-code-real for the real transcripts' size) once and prints the folder.
 gen() {
-	local dir=$DATA/$1-$2
+	local dir=$DATA/$1-$2 format=$1 flags=()
+	if [[ $1 == claude-code-real ]]; then
+		format=claude-code
+		flags=(-real-size)
+	fi
 	if [[ ! -f $dir/totals.json ]]; then
 		rm -rf "$dir"
-		go run ./testdata/benchgen -n "$2" -format "$1" -out "$dir" >&2
+		go run ./testdata/benchgen -n "$2" -format "$format" "${flags[@]}" -out "$dir" >&2
 	fi
 	echo "$dir"
 }
@@ -134,8 +143,12 @@ PY
 # append_one_percent DIR appends a 1% tree of another seed to the tree's
 # session files and records the old sizes in DIR.sizes for restore.
 append_one_percent() {
-	local dir=$1 n=$2 extra=$DATA/cc-extra-$2
-	[[ -f $extra/totals.json ]] || go run ./testdata/benchgen -n $((n / 100)) -format claude-code -seed 2 -out "$extra" >&2
+	local dir=$1 n=$2 kind=$3 extra=$DATA/cc-extra-$2 flags=()
+	if [[ $kind == claude-code-real ]]; then
+		extra=$DATA/cc-real-extra-$2
+		flags=(-real-size)
+	fi
+	[[ -f $extra/totals.json ]] || go run ./testdata/benchgen -n $((n / 100)) -format claude-code "${flags[@]}" -seed 2 -out "$extra" >&2
 	: >"$dir.sizes"
 	local i=0
 	mapfile -t targets < <(find "$dir/projects" -name '*.jsonl' -path '*/proj-*' ! -path '*/subagents/*' | sort | head -200)
@@ -153,17 +166,20 @@ restore_tree() {
 	rm "$1.sizes"
 }
 
+# bench_cc N [KIND] times a Claude Code tree of N requests (KIND claude-code
+# or claude-code-real) with ccusage and costctl.
 bench_cc() {
-	local n=$1 dir db=$WORK/cc.db
-	dir=$(gen claude-code "$n")
+	local n=$1 kind=${2:-claude-code} dir db=$WORK/cc.db label=cc-$1
+	[[ $kind == claude-code-real ]] && label=cc-real-$n
+	dir=$(gen "$kind" "$n")
 	restore_tree "$dir"
 	for _ in $(seq "$RUNS"); do
-		timed "cc-$n ccusage-daily" ccusage_daily "$dir"
-		timed "cc-$n costctl-ingest+daily-fresh" cc_first "$dir" "$db"
-		check_totals "$dir" "cc-$n" >>"$WORK/totals"
-		timed "cc-$n costctl-ingest+daily-unchanged" cc_repeat "$dir" "$db"
-		append_one_percent "$dir" "$n"
-		timed "cc-$n costctl-ingest+daily-after-1%-append" cc_repeat "$dir" "$db"
+		timed "$label ccusage-daily" ccusage_daily "$dir"
+		timed "$label costctl-ingest+daily-fresh" cc_first "$dir" "$db"
+		check_totals "$dir" "$label" >>"$WORK/totals"
+		timed "$label costctl-ingest+daily-unchanged" cc_repeat "$dir" "$db"
+		append_one_percent "$dir" "$n" "$kind"
+		timed "$label costctl-ingest+daily-after-1%-append" cc_repeat "$dir" "$db"
 		restore_tree "$dir"
 	done
 }
@@ -178,6 +194,7 @@ main() {
 	for n in $JSONL_SIZES; do bench_jsonl "$n" | tee -a "$WORK/timings"; done
 	for n in $CC_SIZES; do bench_cc "$n" | tee -a "$WORK/timings"; done
 	for n in $SIM_SIZES; do bench_simulate "$n" | tee -a "$WORK/timings"; done
+	for n in $CC_REAL_SIZES; do bench_cc "$n" claude-code-real | tee -a "$WORK/timings"; done
 	uptime >"$WORK/load-after"
 	report >>"$OUT"
 }
@@ -187,7 +204,7 @@ report() {
 
 ## Run of $(date -u +%Y-%m-%dT%H:%MZ)
 
-- command: \`RUNS=$RUNS JSONL_SIZES="$JSONL_SIZES" CC_SIZES="$CC_SIZES" SIM_SIZES="$SIM_SIZES" scripts/bench.sh\`
+- command: \`RUNS=$RUNS JSONL_SIZES="$JSONL_SIZES" CC_SIZES="$CC_SIZES" CC_REAL_SIZES="$CC_REAL_SIZES" SIM_SIZES="$SIM_SIZES" scripts/bench.sh\`
 - commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- analyze && echo "" || echo " with uncommitted changes under analyze/"); binary: $BIN
 - machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB
 - $(go version); $(sqlite3 --version | cut -d' ' -f1-2 | sed 's/^/sqlite3 /'); $("$CCUSAGE" --version 2>/dev/null | tail -1); node $(node --version)
