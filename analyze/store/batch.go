@@ -125,6 +125,13 @@ func (b *batch) encode(r *analyze.Request, priceTable int64) (row, error) {
 	if err != nil {
 		return row{}, err
 	}
+	// Queries skip counters that are zero in a whole day of the day
+	// rollup, which is right only while no count is negative.
+	for i, n := range out.ints[iTokens:] {
+		if n < 0 {
+			return row{}, fmt.Errorf("%s:%d: negative %s count %d", r.Source, r.Line, intColumns[iTokens+i], n)
+		}
+	}
 	values := dictStrings(r, "")
 	for i, v := range values {
 		// Consecutive requests mostly repeat each column's value, so the

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,5 +288,72 @@ func TestSortCellsMatchesCompareCells(t *testing.T) {
 	sortCells(cells, by)
 	if !reflect.DeepEqual(cells, want) {
 		t.Errorf("sortCells order differs from analyze.CompareCells:\ngot  %v\nwant %v", sums(cells), sums(want))
+	}
+}
+
+// TestFindConstants expects the columns with one value in the window's
+// days, and the counters that are zero there, from coarseRequests: two
+// endpoints on March 1, one on March 2, and no cache reads.
+func TestFindConstants(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	writeAll(t, s, "v1", 10, coarseRequests(t))
+	for _, c := range []struct {
+		name         string
+		since, until string
+		want         bool // endpoint constant
+	}{
+		{"whole store", "", "", false},
+		{"from March 2", "2026-03-02T00:00:00Z", "", true},
+		{"until 11:00 on March 1", "", "2026-03-01T11:00:00Z", true},
+		{"until March 2", "", "2026-03-02T00:00:00Z", true},
+		{"until 01:00 on March 2", "", "2026-03-02T01:00:00Z", false},
+	} {
+		q := analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimHour}}
+		if c.since != "" {
+			q.Since = mustTime(t, c.since)
+		}
+		if c.until != "" {
+			q.Until = mustTime(t, c.until)
+		}
+		p, err := newPlan(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.findConstants(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+
+		endpoint := slices.IndexFunc(p.columns, func(g groupColumn) bool { return g.name == "endpoint" })
+		_, constant := p.constant[endpoint]
+		if constant != c.want {
+			t.Errorf("%s: endpoint constant = %v, want %v", c.name, constant, c.want)
+		}
+		if _, ok := p.constant[colModel]; !ok {
+			t.Errorf("%s: model not constant, want one model", c.name)
+		}
+		if !p.zero[vTokens+int(pricing.CacheRead)] || p.zero[vTokens+int(pricing.Input)] {
+			t.Errorf("%s: zero counters = %v, want cache_read and not input", c.name, p.zero)
+		}
+	}
+}
+
+// TestWriterRejectsNegativeCounts expects an error for a negative token
+// count, because queries skip counters that are zero for a whole day.
+func TestWriterRejectsNegativeCounts(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	r := request("msg_negative", mustTime(t, "2026-03-01T10:00:00Z"), 10, 1)
+	r.Tokens[pricing.CacheRead] = -5
+	w, err := s.NewWriter(context.Background(), "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(&r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(); err == nil || !strings.Contains(err.Error(), "negative cache_read count -5") {
+		t.Errorf("close error = %v, want one naming the negative cache_read count", err)
+	}
+	if requests, _ := total(t, s); requests != 0 {
+		t.Errorf("stored %d requests, want 0", requests)
 	}
 }

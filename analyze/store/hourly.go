@@ -22,15 +22,11 @@ const timeBoundsSQL = `SELECT (SELECT MIN(time_ms) FROM requests), (SELECT MAX(t
 func (s *Store) choosePlan(ctx context.Context, p *plan) error {
 	var window *zoneWindow
 	if p.rollup {
-		for _, t := range []rollupTable{dayRollup, hourRollup} {
-			ok, err := s.rollupFits(ctx, p, t, &window)
-			if err != nil {
-				return err
-			}
-			if ok {
-				p.table = t
-				return nil
-			}
+		if err := s.chooseRollup(ctx, p, &window); err != nil {
+			return err
+		}
+		if p.table != quarterRollup {
+			return nil
 		}
 	}
 
@@ -42,6 +38,26 @@ func (s *Store) choosePlan(ctx context.Context, p *plan) error {
 		p.hourly = hourly
 	}
 	return nil
+}
+
+// chooseRollup sets p.table to the coarsest rollup table that fits p and,
+// unless that is the day rollup, which is small enough to read in full,
+// finds the columns the query need not read.
+func (s *Store) chooseRollup(ctx context.Context, p *plan, window **zoneWindow) error {
+	for _, t := range []rollupTable{dayRollup, hourRollup} {
+		ok, err := s.rollupFits(ctx, p, t, window)
+		if err != nil {
+			return err
+		}
+		if ok {
+			p.table = t
+			break
+		}
+	}
+	if p.table == dayRollup {
+		return nil
+	}
+	return s.findConstants(ctx, p)
 }
 
 // rollupFits reports whether t gives the same cells as the 15-minute

@@ -65,6 +65,12 @@ type plan struct {
 	table   rollupTable
 	columns []groupColumn
 	bucket  bool // group by 15-minute bucket too, for time dimensions
+	// constant maps the index in columns of each column that holds one
+	// value in the whole window to that value, and zero marks the counters
+	// that are zero there (see Store.findConstants). The query groups by
+	// such columns but does not read them.
+	constant map[int]int64
+	zero     [numRollupValues]bool
 	// hourly groups the buckets of each UTC hour into its first bucket in
 	// SQL. That is right when every zone offset in the window is a whole
 	// number of hours, because the four buckets then share their day and
@@ -121,20 +127,24 @@ const rawBucketSQL = "((time_ms - (((time_ms % 900000) + 900000) % 900000)) / 90
 
 // sql returns the query text and its arguments.
 func (p *plan) sql() (string, []any) {
-	var sel []string
-	for _, c := range p.columns {
-		sel = append(sel, c.name)
+	// Constant columns stay in GROUP BY, so that SQLite can still walk the
+	// primary key in GROUP BY order instead of sorting.
+	var sel, group []string
+	for i, c := range p.columns {
+		group = append(group, c.name)
+		if _, ok := p.constant[i]; !ok {
+			sel = append(sel, c.name)
+		}
 	}
-	group := strings.Join(sel, ", ")
 	if p.bucket {
-		group += ", bucket_group"
+		group = append(group, "bucket_group")
 		sel = append(sel, p.bucketExpr()+" AS bucket_group")
 	}
 	sel = append(sel, p.aggregates()...)
 
 	where, args := p.where()
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s GROUP BY %s",
-		strings.Join(sel, ", "), p.tableName(), where, group)
+		strings.Join(sel, ", "), p.tableName(), where, strings.Join(group, ", "))
 	return query, args
 }
 
@@ -168,6 +178,7 @@ func (p *plan) aggregates() []string {
 	var agg []string
 	for i, c := range rollupValueColumns {
 		switch {
+		case p.zero[i]:
 		case p.rollup:
 			agg = append(agg, "SUM("+c+")")
 		case i == vRequests:
@@ -271,6 +282,9 @@ func (s *Store) groups(ctx context.Context, p *plan) ([]group, error) {
 		if err := rows.Scan(g.fields(p)...); err != nil {
 			return nil, fmt.Errorf("query cells: %w", err)
 		}
+		for i, id := range p.constant {
+			g.ids[i] = id
+		}
 		g.bucket *= scale
 		out = append(out, g)
 	}
@@ -283,13 +297,17 @@ func (s *Store) groups(ctx context.Context, p *plan) ([]group, error) {
 func (g *group) fields(p *plan) []any {
 	var f []any
 	for i := range g.ids {
-		f = append(f, &g.ids[i])
+		if _, ok := p.constant[i]; !ok {
+			f = append(f, &g.ids[i])
+		}
 	}
 	if p.bucket {
 		f = append(f, &g.bucket)
 	}
 	for i := range g.values {
-		f = append(f, &g.values[i])
+		if !p.zero[i] {
+			f = append(f, &g.values[i])
+		}
 	}
 	return f
 }
