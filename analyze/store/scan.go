@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -47,8 +48,8 @@ const (
 	scanBatches   = 3
 )
 
-// scanRows decodes the rows of q's window in time order on another
-// goroutine and calls each with them on the caller's goroutine, so that
+// scanRows decodes the rows of q's window in time order on other
+// goroutines and calls each with them on the caller's goroutine, so that
 // on two cores decoding overlaps the caller's work. Scan and ScanPriced
 // differ only in what they pass on.
 func (s *Store) scanRows(ctx context.Context, q analyze.Query, priced bool, each func(*scannedRow) error) error {
@@ -56,48 +57,72 @@ func (s *Store) scanRows(ctx context.Context, q analyze.Query, priced bool, each
 	if err != nil {
 		return err
 	}
-	narrow, err := s.narrowWindow(ctx, q)
+	plans, err := s.planScans(ctx, q, priced)
 	if err != nil {
 		return err
 	}
-	return s.runScan(ctx, scanQuery(q, priced, !narrow), dict, each)
+	return s.runScans(ctx, plans, dict, each)
 }
 
-// runScan runs plan, decoding its rows on another goroutine.
-func (s *Store) runScan(ctx context.Context, plan scanPlan, dict *dictionary, each func(*scannedRow) error) error {
+// scanStream is one plan being decoded: batches arrive on full and go
+// back on free, and done receives the plan's error once full is closed.
+type scanStream struct {
+	full, free chan []scannedRow
+	done       chan error
+}
+
+// runScans starts every plan at once, each on its own goroutine and
+// connection, and calls each with their rows in plan order. A plan that
+// SQLite sorts does all of its sorting before its first row, so a later
+// plan sorts while the caller works through the rows of an earlier one.
+func (s *Store) runScans(ctx context.Context, plans []scanPlan, dict *dictionary, each func(*scannedRow) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	full := make(chan []scannedRow, scanBatches)
-	free := make(chan []scannedRow, scanBatches)
-	for range scanBatches {
-		free <- make([]scannedRow, 0, scanBatchRows)
+	streams := make([]scanStream, len(plans))
+	for i := range plans {
+		streams[i] = s.startScan(ctx, plans[i], dict)
 	}
-	done := make(chan error, 1)
-	go func() {
-		defer close(full)
-		done <- s.decodeRows(ctx, plan, dict, free, full)
-	}()
 
-	callErr := consumeBatches(full, free, each)
-	if callErr != nil {
-		cancel()
+	var firstErr error
+	for _, st := range streams {
+		if err := consumeBatches(st.full, st.free, each, firstErr != nil); err != nil && firstErr == nil {
+			firstErr = err
+		}
+		// full is closed, so the decoding goroutine has sent its error.
+		if err := <-st.done; err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if firstErr != nil {
+			cancel()
+		}
 	}
-	// Draining full above lets the decoding goroutine finish, so this
-	// receive does not block for longer than one batch.
-	decodeErr := <-done
-	if callErr != nil {
-		return callErr
+	return firstErr
+}
+
+// startScan decodes plan on a new goroutine.
+func (s *Store) startScan(ctx context.Context, plan scanPlan, dict *dictionary) scanStream {
+	st := scanStream{
+		full: make(chan []scannedRow, scanBatches),
+		free: make(chan []scannedRow, scanBatches),
+		done: make(chan error, 1),
 	}
-	return decodeErr
+	for range scanBatches {
+		st.free <- make([]scannedRow, 0, scanBatchRows)
+	}
+	go func() {
+		defer close(st.full)
+		st.done <- s.decodeRows(ctx, plan, dict, st.free, st.full)
+	}()
+	return st
 }
 
 // consumeBatches calls each with every row of the batches received from
 // full, until full is closed, and hands every batch back through free.
-// After the first error it only drains full and returns that error.
-func consumeBatches(full <-chan []scannedRow, free chan<- []scannedRow, each func(*scannedRow) error) error {
+// When skip is set, or after the first error, it only drains full.
+func consumeBatches(full <-chan []scannedRow, free chan<- []scannedRow, each func(*scannedRow) error, skip bool) error {
 	var err error
 	for batch := range full {
-		for i := 0; err == nil && i < len(batch); i++ {
+		for i := 0; !skip && err == nil && i < len(batch); i++ {
 			err = each(&batch[i])
 		}
 		free <- batch[:0]
@@ -172,19 +197,74 @@ type scanPlan struct {
 // Both plans return the same rows in the same order.
 const narrowWindowShare = 10
 
-// scanQuery builds the query for q's window, sorted by SQLite or read
-// through the time index.
-func scanQuery(q analyze.Query, priced, sorted bool) scanPlan {
-	plan := scanPlan{priced: priced, sorted: sorted}
-	var conds []string
+// sortedParts is the number of parts a sorted scan is split into, at
+// equal times. The parts are sorted at once, so two cores both sort while
+// no row has come out yet; each part costs one more pass over the table.
+const sortedParts = 2
+
+// planScans returns the queries that read q's window, in time order:
+// one through the time index for a narrow window, else sortedParts
+// sorted ones, each for a part of the window.
+//
+// NOTE: each part reads its own snapshot of the store, so a scan that
+// runs while another process commits may see the parts at different
+// commits. Each request still comes at most once, because the parts
+// split the time axis.
+func (s *Store) planScans(ctx context.Context, q analyze.Query, priced bool) ([]scanPlan, error) {
+	since, until := int64(math.MinInt64), int64(math.MaxInt64)
 	if !q.Since.IsZero() {
-		conds = append(conds, "time_ms >= ?")
-		plan.args = append(plan.args, ceilMilli(q.Since))
+		since = ceilMilli(q.Since)
 	}
 	if !q.Until.IsZero() {
-		conds = append(conds, "time_ms < ?")
-		plan.args = append(plan.args, ceilMilli(q.Until))
+		until = ceilMilli(q.Until)
 	}
+	first, last, ok, err := s.storedSpan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from, to := max(since, first), min(until, last+1)
+	if !ok || to <= from || (to-from)*narrowWindowShare < last+1-first {
+		return []scanPlan{scanQuery(since, until, priced, false)}, nil
+	}
+
+	var plans []scanPlan
+	start := since
+	for i := 1; i < sortedParts; i++ {
+		end := from + (to-from)*int64(i)/sortedParts
+		plans = append(plans, scanQuery(start, end, priced, true))
+		start = end
+	}
+	return append(plans, scanQuery(start, until, priced, true)), nil
+}
+
+// storedSpan returns the times of the first and last stored request, and
+// false for an empty store.
+func (s *Store) storedSpan(ctx context.Context) (first, last int64, ok bool, err error) {
+	var lo, hi sql.NullInt64
+	// Two subqueries, because SQLite reads MIN or MAX from one end of the
+	// time index only when the aggregate is alone in its SELECT.
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT MIN(time_ms) FROM requests), (SELECT MAX(time_ms) FROM requests)`).Scan(&lo, &hi)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("scan requests: %w", err)
+	}
+	return lo.Int64, hi.Int64, lo.Valid, nil
+}
+
+// scanQuery builds the query for the rows with since ≤ time_ms < until,
+// sorted by SQLite or read through the time index. The minimum and
+// maximum int64 leave that end of the window open.
+func scanQuery(since, until int64, priced, sorted bool) scanPlan {
+	plan := scanPlan{priced: priced, sorted: sorted}
+	var conds []string
+	if since != math.MinInt64 {
+		conds = append(conds, "time_ms >= ?")
+		plan.args = append(plan.args, since)
+	}
+	if until != math.MaxInt64 {
+		conds = append(conds, "time_ms < ?")
+		plan.args = append(plan.args, until)
+	}
+
 	var b strings.Builder
 	b.WriteString("SELECT " + packedSelect)
 	if priced {
@@ -200,35 +280,6 @@ func scanQuery(q analyze.Query, priced, sorted bool) scanPlan {
 	b.WriteString(" ORDER BY time_ms, id")
 	plan.query = b.String()
 	return plan
-}
-
-// narrowWindow reports whether q's window covers less than
-// 1/narrowWindowShare of the time between the first and last stored
-// request.
-func (s *Store) narrowWindow(ctx context.Context, q analyze.Query) (bool, error) {
-	if q.Since.IsZero() && q.Until.IsZero() {
-		return false, nil
-	}
-	var lo, hi sql.NullInt64
-	// Two subqueries, because SQLite reads MIN or MAX from one end of the
-	// time index only when the aggregate is alone in its SELECT.
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT MIN(time_ms) FROM requests), (SELECT MAX(time_ms) FROM requests)`).Scan(&lo, &hi)
-	if err != nil {
-		return false, fmt.Errorf("scan requests: %w", err)
-	}
-	if !lo.Valid {
-		return true, nil
-	}
-
-	since, until := lo.Int64, hi.Int64+1
-	if !q.Since.IsZero() {
-		since = max(since, ceilMilli(q.Since))
-	}
-	if !q.Until.IsZero() {
-		until = min(until, ceilMilli(q.Until))
-	}
-	span := hi.Int64 + 1 - lo.Int64
-	return (until-since)*narrowWindowShare < span, nil
 }
 
 // sortCacheKiB is the page cache, in KiB, of the connection that runs a

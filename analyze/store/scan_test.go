@@ -181,16 +181,16 @@ func TestScanAllFieldsInKeyOrder(t *testing.T) {
 	checkSameRequests(t, scanAll(t, s, analyze.Query{}), inScanOrder(reqs))
 }
 
-// TestScanPlansAgree reads one window through the time index and by
-// sorting a pass over the table, and expects the same requests from both.
+// TestScanPlansAgree reads one window through the time index, sorted
+// whole and sorted in two parts, and expects the same requests from each.
 func TestScanPlansAgree(t *testing.T) {
 	s := openTestStore(t, tempStorePath(t))
 	reqs := tiedRequests(600)
 	writeAll(t, s, "v1", 128, reqs)
-	q := analyze.Query{Since: reqs[100].Time, Until: reqs[400].Time}
+	since, until := reqs[100].Time, reqs[400].Time
 	var want []analyze.Request
 	for _, r := range inScanOrder(reqs) {
-		if !r.Time.Before(q.Since) && r.Time.Before(q.Until) {
+		if !r.Time.Before(since) && r.Time.Before(until) {
 			want = append(want, r)
 		}
 	}
@@ -199,44 +199,66 @@ func TestScanPlansAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sorted := range []bool{true, false} {
+	lo, hi := since.UnixMilli(), until.UnixMilli()
+	mid := reqs[250].Time.UnixMilli()
+	plans := map[string][]scanPlan{
+		"index":        {scanQuery(lo, hi, false, false)},
+		"sorted":       {scanQuery(lo, hi, false, true)},
+		"sorted parts": {scanQuery(lo, mid, false, true), scanQuery(mid, hi, false, true)},
+	}
+	for name, p := range plans {
 		var got []analyze.Request
-		err := s.runScan(context.Background(), scanQuery(q, false, sorted), dict, func(r *scannedRow) error {
+		err := s.runScans(context.Background(), p, dict, func(r *scannedRow) error {
 			got = append(got, r.req)
 			return nil
 		})
 		if err != nil {
-			t.Fatalf("sorted=%v: %v", sorted, err)
+			t.Fatalf("%s: %v", name, err)
 		}
-		checkSameRequests(t, got, want)
+		t.Run(name, func(t *testing.T) { checkSameRequests(t, got, want) })
 	}
 }
 
-func TestScanNarrowWindow(t *testing.T) {
+func TestPlanScans(t *testing.T) {
 	s := openTestStore(t, tempStorePath(t))
+	day := func(d int) time.Time { return time.Date(2025, 1, d, 0, 0, 0, 0, time.UTC) }
+	plans, err := s.planScans(context.Background(), analyze.Query{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != 1 || plans[0].sorted {
+		t.Errorf("empty store: %d plans, sorted %v, want one through the index", len(plans), plans[0].sorted)
+	}
+
 	writeAll(t, s, "v1", 10, []analyze.Request{
 		scanRequest("msg_a", "2025-01-01T00:00:00Z", 10),
 		scanRequest("msg_b", "2025-01-11T00:00:00Z", 20),
 	})
-	day := func(d int) time.Time { return time.Date(2025, 1, d, 0, 0, 0, 0, time.UTC) }
-
 	cases := []struct {
-		name string
-		q    analyze.Query
-		want bool
+		name   string
+		q      analyze.Query
+		sorted bool
 	}{
-		{"whole store", analyze.Query{}, false},
-		{"one day of ten", analyze.Query{Since: day(3), Until: day(4)}, true},
-		{"half", analyze.Query{Since: day(6)}, false},
-		{"outside the stored span", analyze.Query{Since: day(20)}, true},
+		{"whole store", analyze.Query{}, true},
+		{"one day of ten", analyze.Query{Since: day(3), Until: day(4)}, false},
+		{"half", analyze.Query{Since: day(6)}, true},
+		{"outside the stored span", analyze.Query{Since: day(20)}, false},
 	}
 	for _, c := range cases {
-		got, err := s.narrowWindow(context.Background(), c.q)
+		plans, err := s.planScans(context.Background(), c.q, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != c.want {
-			t.Errorf("%s: narrow = %v, want %v", c.name, got, c.want)
+		want := 1
+		if c.sorted {
+			want = sortedParts
+		}
+		if len(plans) != want {
+			t.Errorf("%s: %d plans, want %d", c.name, len(plans), want)
+			continue
+		}
+		if plans[0].sorted != c.sorted {
+			t.Errorf("%s: sorted = %v, want %v", c.name, plans[0].sorted, c.sorted)
 		}
 	}
 }
