@@ -286,8 +286,10 @@ func scanQuery(since, until int64, priced, sorted bool) scanPlan {
 // sorted scan. SQLite's sorter (vdbesort.c) also fills that much memory
 // before it writes a sorted run to a temporary file, so the setting bounds
 // the memory of a sorted scan of any size. A pass in table order needs no
-// larger page cache.
-const sortCacheKiB = 16 * 1024
+// larger page cache. With two parts sorted at once, 8 MiB kept the peak
+// RSS of a 1M-request simulation at about 135 MB, against 190 MB with
+// 16 MiB, and its time within the noise of a shared 2-core machine.
+const sortCacheKiB = 8 * 1024
 
 // setSortPragmas makes conn's sorter write its runs to temporary files
 // instead of memory and caps its memory at sortCacheKiB. The returned
