@@ -384,3 +384,29 @@ func TestSortedOrderPackedAndRows(t *testing.T) {
 		t.Errorf("row order = %v, want %v", got[:10], want[:10])
 	}
 }
+
+// TestRollupUpsertSQLZeroColumns expects zero columns as literal zeros and
+// out of the update, and no update when every counter is zero.
+func TestRollupUpsertSQLZeroColumns(t *testing.T) {
+	zero := make([]bool, rollupColumnCount)
+	keys := len(rollupKeyColumns())
+	zero[2] = true              // model
+	zero[keys+vTokens+1] = true // cache_read
+	zero[keys+vWebSearches] = true
+	query := rollupUpsertSQL(hourRollup, 1, zero)
+
+	wantTuple := "(?, ?, 0, " + placeholders(keys-3) + ", ?, ?, ?, 0, " + placeholders(numRollupValues-5) + ", 0)"
+	if !strings.Contains(query, "VALUES "+wantTuple+" ON CONFLICT") {
+		t.Errorf("query = %s, want the tuple %s", query, wantTuple)
+	}
+	if strings.Contains(query, "cache_read = ") || strings.Contains(query, "web_searches = ") || !strings.Contains(query, "input = input + excluded.input") {
+		t.Errorf("query = %s, want input but not cache_read or web_searches updated", query)
+	}
+
+	for i := keys; i < len(zero); i++ {
+		zero[i] = true
+	}
+	if query := rollupUpsertSQL(hourRollup, 1, zero); !strings.HasSuffix(query, "DO NOTHING") {
+		t.Errorf("query with zero counters = %s, want DO NOTHING", query)
+	}
+}

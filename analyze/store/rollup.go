@@ -153,18 +153,63 @@ func (d *rollupDelta) write(ctx context.Context, tx *sql.Tx, t rollupTable) erro
 			full.Close()
 		}
 	}()
+	zero := d.zeroColumns()
 	args := make([]any, 0, rowsPerUpsert*rollupColumnCount)
 	for start := 0; start < len(keys); start += rowsPerUpsert {
 		part := keys[start:min(start+rowsPerUpsert, len(keys))]
 		args = args[:0]
 		for _, k := range part {
-			args = d.values[k].appendArgs(k.appendArgs(args))
+			args = appendNonzero(args, k, d.values[k], zero)
 		}
-		if err := execUpsert(ctx, tx, t, &full, len(part), args); err != nil {
+		query := "" // the prepared full-size statement needs none
+		if full == nil || len(part) < rowsPerUpsert {
+			query = rollupUpsertSQL(t, len(part), zero)
+		}
+		if err := execUpsert(ctx, tx, query, &full, len(part), args); err != nil {
 			return fmt.Errorf("update %s: %w", t.name, err)
 		}
 	}
 	return d.deleteEmpty(ctx, tx, t)
+}
+
+// zeroColumns marks the columns, in rollupKeyColumns then
+// rollupValueColumns order, that are zero in every row of d. The upsert
+// writes them as a literal 0 instead of binding them, and leaves zero
+// counters out of its update: logs leave about half of the columns empty,
+// and the hour and day rollups made binding the rollup rows 13% of a
+// fresh ingest.
+func (d *rollupDelta) zeroColumns() []bool {
+	zero := make([]bool, rollupColumnCount)
+	for i := range zero {
+		zero[i] = true
+	}
+	for k, v := range d.values {
+		for i, x := range rollupRow(k, v) {
+			if x != 0 {
+				zero[i] = false
+			}
+		}
+	}
+	return zero
+}
+
+// rollupRow returns a rollup row's columns in rollupKeyColumns then
+// rollupValueColumns order.
+func rollupRow(k rollupKey, v *rollupValues) [1 + 15 + numRollupValues]int64 {
+	var r [1 + 15 + numRollupValues]int64
+	r[0] = k.bucket
+	copy(r[1:], k.dims[:])
+	copy(r[1+len(k.dims):], v[:])
+	return r
+}
+
+func appendNonzero(args []any, k rollupKey, v *rollupValues, zero []bool) []any {
+	for i, x := range rollupRow(k, v) {
+		if !zero[i] {
+			args = append(args, x)
+		}
+	}
+	return args
 }
 
 // rowsPerUpsert is how many rollup rows one upsert writes: 256 rows × 28
@@ -175,13 +220,13 @@ var rollupColumnCount = 1 + len(rollupDimColumns) + len(rollupValueColumns)
 
 // execUpsert runs the upsert of n rows, preparing the full-size statement
 // once per transaction and keeping it in *full.
-func execUpsert(ctx context.Context, tx *sql.Tx, t rollupTable, full **sql.Stmt, n int, args []any) error {
+func execUpsert(ctx context.Context, tx *sql.Tx, query string, full **sql.Stmt, n int, args []any) error {
 	if n < rowsPerUpsert {
-		_, err := tx.ExecContext(ctx, rollupUpsertSQL(t, n), args...)
+		_, err := tx.ExecContext(ctx, query, args...)
 		return err
 	}
 	if *full == nil {
-		stmt, err := tx.PrepareContext(ctx, rollupUpsertSQL(t, n))
+		stmt, err := tx.PrepareContext(ctx, query)
 		if err != nil {
 			return err
 		}
@@ -230,29 +275,38 @@ func (k rollupKey) appendArgs(a []any) []any {
 	return a
 }
 
-func (v *rollupValues) appendArgs(a []any) []any {
-	for _, n := range v {
-		a = append(a, n)
-	}
-	return a
-}
-
 func rollupKeyColumns() []string {
 	return append([]string{"bucket"}, rollupDimColumns...)
 }
 
-// rollupUpsertSQL adds n rows of counters to t, creating missing rows.
-func rollupUpsertSQL(t rollupTable, n int) string {
+// rollupUpsertSQL adds n rows of counters to t, creating missing rows. The
+// columns zero marks are the literal 0 in every row.
+func rollupUpsertSQL(t rollupTable, n int, zero []bool) string {
 	cols := append(rollupKeyColumns(), rollupValueColumns...)
-	sets := make([]string, len(rollupValueColumns))
-	for i, c := range rollupValueColumns {
-		sets[i] = fmt.Sprintf("%s = %s + excluded.%s", c, c, c)
+	values := make([]string, len(cols))
+	for i := range cols {
+		values[i] = "?"
+		if zero[i] {
+			values[i] = "0"
+		}
 	}
-	tuple := "(" + placeholders(len(cols)) + ")"
+	var sets []string
+	for i, c := range rollupValueColumns {
+		if !zero[len(rollupKeyColumns())+i] {
+			sets = append(sets, fmt.Sprintf("%s = %s + excluded.%s", c, c, c))
+		}
+	}
+	// Counters that are all zero come only from copies replaced within one
+	// key, whose row exists already, so there is nothing to update.
+	update := "NOTHING"
+	if len(sets) > 0 {
+		update = "UPDATE SET " + strings.Join(sets, ", ")
+	}
+
+	tuple := "(" + strings.Join(values, ", ") + ")"
 	tuples := strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
-	return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s",
-		t.name, strings.Join(cols, ", "), tuples,
-		strings.Join(rollupKeyColumns(), ", "), strings.Join(sets, ", "))
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO %s",
+		t.name, strings.Join(cols, ", "), tuples, strings.Join(rollupKeyColumns(), ", "), update)
 }
 
 func rollupDeleteSQL(t rollupTable) string {
