@@ -24,14 +24,10 @@ func newBacktestAcc() *backtestAcc {
 
 func (b *backtestAcc) add(e *engine, req *analyze.Request) error {
 	w := &work{Request: *req}
-	if !leverable(w) {
+	if !leverable(&w.Request) {
 		return nil
 	}
-	var prefixes map[string]int64
-	if e.policy.Cache != nil {
-		prefixes = e.policy.Cache.PrefixTokens
-	}
-	p, key := e.cachePrefix(w, prefixes)
+	p, key := e.cachePrefix(w)
 	if p <= 0 || !e.cacheable(w, p) {
 		return nil
 	}

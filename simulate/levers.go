@@ -32,7 +32,66 @@ const defaultTTFT = 2 * time.Second
 // work is one request as a scenario bills it.
 type work struct {
 	analyze.Request
-	changed bool // a lever changed tokens, model or tier: re-check the band
+	changed bool           // a lever changed tokens, model or tier: re-check the band
+	rules   *endpointRules // the policy's settings for w's endpoint; nil until resolved
+}
+
+// endpointRules are the policy's settings for one endpoint, resolved once
+// per endpoint instead of once per request and lever.
+type endpointRules struct {
+	compress, cache, batch bool  // the lever lists the endpoint
+	prefix                 int64 // the cache lever's prefix size from the policy, 0 when none
+	factor                 ratio // structured output's factor on output tokens
+	hasFactor              bool
+	overhead               int64 // structured output's schema tokens added to the input
+}
+
+// rulesOf returns the settings for w's endpoint.
+func (e *engine) rulesOf(w *work) *endpointRules {
+	if w.rules == nil {
+		w.rules = e.rulesFor(w.Endpoint)
+	}
+	return w.rules
+}
+
+func (e *engine) rulesFor(endpoint string) *endpointRules {
+	if r, ok := e.rules[endpoint]; ok {
+		return r
+	}
+	p := e.policy
+	r := &endpointRules{}
+	if p.Compress != nil {
+		r.compress = p.Compress.Endpoints.contains(endpoint)
+	}
+	if p.Cache != nil {
+		r.cache = p.Cache.Endpoints.contains(endpoint)
+		r.prefix, _ = lookup(p.Cache.PrefixTokens, endpoint)
+	}
+	if p.Batch != nil {
+		r.batch = p.Batch.Endpoints.contains(endpoint)
+	}
+	if so := p.StructuredOutput; so != nil {
+		r.factor, r.hasFactor = lookup(so.factors, endpoint)
+		r.overhead, _ = lookup(so.InputOverheadTokens, endpoint)
+	}
+	e.rules[endpoint] = r
+	return r
+}
+
+// untouched reports whether lever alone leaves a request of this endpoint
+// and session as logged and keeps no state for it.
+func (r *endpointRules) untouched(lever leverSet, session string) bool {
+	switch lever {
+	case useCompress:
+		return !r.compress || session == ""
+	case useCache:
+		return !r.cache
+	case useBatch:
+		return !r.batch
+	case useStructured:
+		return !r.hasFactor && r.overhead <= 0
+	}
+	return false
 }
 
 // scenario is one replay of the traffic with some levers. Its state grows
@@ -88,8 +147,8 @@ type conversation struct {
 
 // leverable reports whether levers may change a request: its cost must be
 // known and priced.
-func leverable(w *work) bool {
-	return w.Status != analyze.StatusNoUsage && w.PriceRowID != ""
+func leverable(r *analyze.Request) bool {
+	return r.Status != analyze.StatusNoUsage && r.PriceRowID != ""
 }
 
 // inputTokens is the total input the policy rules measure: uncached input
@@ -218,7 +277,7 @@ func (e *engine) moveModel(w *work, m *pricing.Model, name string) bool {
 // summariser call it triggers, if any.
 func (e *engine) compress(s *scenario, w *work) (*work, error) {
 	c := e.policy.Compress
-	if w.Session == "" || !c.Endpoints.contains(w.Endpoint) {
+	if w.Session == "" || !e.rulesOf(w).compress {
 		return nil, nil
 	}
 	if err := refuseSampled(w, LeverCompress); err != nil {
@@ -301,10 +360,10 @@ func refuseSampled(w *work, lever string) error {
 
 // cachePrefix returns the prefix size and key the cache lever uses for w,
 // or 0 when w has none.
-func (e *engine) cachePrefix(w *work, policyPrefix map[string]int64) (int64, cacheKey) {
+func (e *engine) cachePrefix(w *work) (int64, cacheKey) {
 	p := w.PrefixTokens
 	if p <= 0 {
-		p, _ = lookup(policyPrefix, w.Endpoint)
+		p = e.rulesOf(w).prefix
 	}
 	key := cacheKey{modelID: w.ModelID, kind: keyEndpoint, value: w.Endpoint}
 	if w.PrefixHash != "" {
@@ -316,14 +375,13 @@ func (e *engine) cachePrefix(w *work, policyPrefix map[string]int64) (int64, cac
 // cache applies the prompt-cache lever: the prefix is read when the key was
 // used at most TTL ago and the last write is visible, else written.
 func (e *engine) cache(s *scenario, w *work) error {
-	c := e.policy.Cache
-	if !c.Endpoints.contains(w.Endpoint) {
+	if !e.rulesOf(w).cache {
 		return nil
 	}
 	if err := refuseSampled(w, LeverCache); err != nil {
 		return err
 	}
-	p, key := e.cachePrefix(w, c.PrefixTokens)
+	p, key := e.cachePrefix(w)
 	if p <= 0 || !e.cacheable(w, p) {
 		return nil
 	}
@@ -377,7 +435,7 @@ func (s *scenario) lookupCache(key cacheKey, w *work, ttl time.Duration) bool {
 }
 
 func (e *engine) batch(w *work) {
-	if !e.policy.Batch.Endpoints.contains(w.Endpoint) {
+	if !e.rulesOf(w).batch {
 		return
 	}
 	if row, ok := e.table.Row(w.PriceRowID); ok {
@@ -390,14 +448,14 @@ func (e *engine) batch(w *work) {
 }
 
 func (e *engine) structured(w *work) {
-	so := e.policy.StructuredOutput
-	if f, ok := lookup(so.factors, w.Endpoint); ok {
-		w.Tokens[pricing.Output] = f.apply(w.Tokens[pricing.Output])
+	r := e.rulesOf(w)
+	if r.hasFactor {
+		w.Tokens[pricing.Output] = r.factor.apply(w.Tokens[pricing.Output])
 		w.Reasoning = min(w.Reasoning, w.Tokens[pricing.Output])
 		w.changed = true
 	}
-	if n, ok := lookup(so.InputOverheadTokens, w.Endpoint); ok && n > 0 {
-		w.Tokens[pricing.Input] += n
+	if r.overhead > 0 {
+		w.Tokens[pricing.Input] += r.overhead
 		w.changed = true
 	}
 }
@@ -408,7 +466,7 @@ var pipeline = [...]leverSet{useRoute, useCompress, useCache, useBatch, useStruc
 // apply runs the scenario's levers on w in pipeline order and returns the
 // summariser call compression added, if any.
 func (e *engine) apply(s *scenario, w *work) (*work, error) {
-	if !leverable(w) {
+	if !leverable(&w.Request) {
 		return nil, nil
 	}
 	var summary *work

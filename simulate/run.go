@@ -29,12 +29,13 @@ type engine struct {
 	units    map[unitKey]pricing.UnitPrices
 	warnings map[string]bool
 	warned   map[warningKey]bool
+	rules    map[string]*endpointRules
 	ttl      time.Duration
 	ttlClass pricing.Class
 }
 
 func newEngine(p *Policy, table *pricing.Table) *engine {
-	e := &engine{policy: p, table: table, units: map[unitKey]pricing.UnitPrices{}, warnings: map[string]bool{}, warned: map[warningKey]bool{}}
+	e := &engine{policy: p, table: table, units: map[unitKey]pricing.UnitPrices{}, warnings: map[string]bool{}, warned: map[warningKey]bool{}, rules: map[string]*endpointRules{}}
 	e.ttl, e.ttlClass = 5*time.Minute, pricing.CacheWrite5m
 	if p.Cache != nil && p.Cache.TTL == "1h" {
 		e.ttl, e.ttlClass = time.Hour, pricing.CacheWrite1h
@@ -128,11 +129,16 @@ func (r *runner) add(req *analyze.Request) error {
 	r.group(analyze.RequestKey(r.opts.By, req, r.opts.Loc)).addBase(cost)
 	logged := billed{cost: cost, priced: priced}
 
-	if err := r.replayCumulative(req, logged); err != nil {
+	rules := r.e.rulesFor(req.Endpoint)
+	if err := r.replayCumulative(req, rules, logged); err != nil {
 		return err
 	}
 	for _, s := range r.alone {
-		if err := r.replay(s, req, logged); err != nil {
+		if !leverable(req) || rules.untouched(s.levers, req.Session) {
+			r.record(s, req, req, logged, nil, billed{})
+			continue
+		}
+		if err := r.replay(s, req, rules, logged); err != nil {
 			return err
 		}
 	}
@@ -153,9 +159,9 @@ type billed struct {
 // only lever i. Lever i keeps its state (cache entries, conversations) in
 // scenario i alone: every later scenario would hold the same state,
 // because each feeds lever i the same requests.
-func (r *runner) replayCumulative(req *analyze.Request, logged billed) error {
-	w := &work{Request: *req}
-	ok := leverable(w)
+func (r *runner) replayCumulative(req *analyze.Request, rules *endpointRules, logged billed) error {
+	w := &work{Request: *req, rules: rules}
+	ok := leverable(req)
 	bill := logged
 	var summary *work
 	var summaryBill billed
@@ -180,14 +186,14 @@ func (r *runner) replayCumulative(req *analyze.Request, logged billed) error {
 				return err
 			}
 		}
-		r.record(s, req, w, bill, summary, summaryBill)
+		r.record(s, req, &w.Request, bill, summary, summaryBill)
 	}
 	return nil
 }
 
 // replay bills req in a scenario of its own.
-func (r *runner) replay(s *scenario, req *analyze.Request, logged billed) error {
-	w := &work{Request: *req}
+func (r *runner) replay(s *scenario, req *analyze.Request, rules *endpointRules, logged billed) error {
+	w := &work{Request: *req, rules: rules}
 	summary, err := r.e.apply(s, w)
 	if err != nil {
 		return err
@@ -204,7 +210,7 @@ func (r *runner) replay(s *scenario, req *analyze.Request, logged billed) error 
 			return err
 		}
 	}
-	r.record(s, req, w, bill, summary, summaryBill)
+	r.record(s, req, &w.Request, bill, summary, summaryBill)
 	return nil
 }
 
@@ -215,11 +221,11 @@ func (e *engine) bill(w *work) (billed, error) {
 	return billed{cost: cost, priced: priced}, err
 }
 
-// record adds a replayed request, and the summariser call that compression
-// added, if any, to scenario s, and to the projection's cells, groups and
-// quality when s is the projection.
-func (r *runner) record(s *scenario, req *analyze.Request, w *work, b billed, summary *work, sb billed) {
-	s.total.add(&w.Request, b.cost, b.priced, true)
+// record adds req as scenario s replayed it (replayed, at cost b), and the
+// summariser call that compression added, if any, to s, and to the
+// projection's cells, groups and quality when s is the projection.
+func (r *runner) record(s *scenario, req, replayed *analyze.Request, b billed, summary *work, sb billed) {
+	s.total.add(replayed, b.cost, b.priced, true)
 	if summary != nil {
 		s.total.add(&summary.Request, sb.cost, sb.priced, false)
 	}
@@ -227,8 +233,8 @@ func (r *runner) record(s *scenario, req *analyze.Request, w *work, b billed, su
 		return
 	}
 
-	r.project(&w.Request, b.cost, true)
-	r.noteQuality(req, &w.Request)
+	r.project(replayed, b.cost, true)
+	r.noteQuality(req, replayed)
 	if summary != nil {
 		r.project(&summary.Request, sb.cost, false)
 	}
