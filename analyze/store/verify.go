@@ -173,14 +173,17 @@ func (s *Store) checkCoarseRollups(ctx context.Context, v *Verification) error {
 
 // countDiffering counts the distinct keys whose rows differ between table
 // and the rows that expected selects, in both directions: a key with
-// other counters shows up on both sides but counts once.
+// other counters shows up on both sides but counts once. The expected rows
+// are computed once (AS MATERIALIZED, SQLite 3.35 and later), not once per
+// direction.
 func (s *Store) countDiffering(ctx context.Context, table, expected string) (int64, error) {
 	keys := strings.Join(rollupKeyColumns(), ", ")
 	cols := strings.Join(append(rollupKeyColumns(), rollupValueColumns...), ", ")
-	query := fmt.Sprintf(`SELECT count(*) FROM (SELECT %[1]s FROM (
-	SELECT * FROM (%[3]s EXCEPT SELECT %[2]s FROM %[4]s)
+	query := fmt.Sprintf(`WITH expected AS MATERIALIZED (%[3]s)
+	SELECT count(*) FROM (SELECT %[1]s FROM (
+	SELECT * FROM (SELECT * FROM expected EXCEPT SELECT %[2]s FROM %[4]s)
 	UNION ALL
-	SELECT * FROM (SELECT %[2]s FROM %[4]s EXCEPT %[3]s)) GROUP BY %[1]s)`, keys, cols, expected, table)
+	SELECT * FROM (SELECT %[2]s FROM %[4]s EXCEPT SELECT * FROM expected)) GROUP BY %[1]s)`, keys, cols, expected, table)
 	var n int64
 	err := s.db.QueryRowContext(ctx, query).Scan(&n)
 	return n, err
