@@ -61,7 +61,27 @@ func (s *Store) scanRows(ctx context.Context, q analyze.Query, priced bool, each
 	if err != nil {
 		return err
 	}
-	return s.runScans(ctx, plans, dict, each)
+	since, until := windowMillis(q)
+	return s.runWithFallback(ctx, plans, scanQuery(since, until, priced, false), dict, each)
+}
+
+// runWithFallback runs plans, and runs fallback instead when plans fail
+// before any row reached each. A sorted plan needs temporary files, so it
+// fails where SQLite finds no writable temporary directory; the time index
+// needs none.
+func (s *Store) runWithFallback(ctx context.Context, plans []scanPlan, fallback scanPlan, dict *dictionary, each func(*scannedRow) error) error {
+	called := false
+	err := s.runScans(ctx, plans, dict, func(r *scannedRow) error {
+		called = true
+		return each(r)
+	})
+	if err == nil || called || !plans[0].sorted || ctx.Err() != nil {
+		return err
+	}
+	if fallbackErr := s.runScans(ctx, []scanPlan{fallback}, dict, each); fallbackErr != nil {
+		return fmt.Errorf("%w (and through the time index: %w)", err, fallbackErr)
+	}
+	return nil
 }
 
 // scanStream is one plan being decoded: batches arrive on full and go
@@ -211,13 +231,7 @@ const sortedParts = 2
 // commits. Each request still comes at most once, because the parts
 // split the time axis.
 func (s *Store) planScans(ctx context.Context, q analyze.Query, priced bool) ([]scanPlan, error) {
-	since, until := int64(math.MinInt64), int64(math.MaxInt64)
-	if !q.Since.IsZero() {
-		since = ceilMilli(q.Since)
-	}
-	if !q.Until.IsZero() {
-		until = ceilMilli(q.Until)
-	}
+	since, until := windowMillis(q)
 	first, last, ok, err := s.storedSpan(ctx)
 	if err != nil {
 		return nil, err
@@ -235,6 +249,19 @@ func (s *Store) planScans(ctx context.Context, q analyze.Query, priced bool) ([]
 		start = end
 	}
 	return append(plans, scanQuery(start, until, priced, true)), nil
+}
+
+// windowMillis returns q's window in Unix milliseconds, with the minimum
+// and maximum int64 for an open end.
+func windowMillis(q analyze.Query) (since, until int64) {
+	since, until = math.MinInt64, math.MaxInt64
+	if !q.Since.IsZero() {
+		since = ceilMilli(q.Since)
+	}
+	if !q.Until.IsZero() {
+		until = ceilMilli(q.Until)
+	}
+	return since, until
 }
 
 // storedSpan returns the times of the first and last stored request, and

@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -327,5 +328,50 @@ func TestScanPricedKeysAndTable(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("%d written keys not scanned", len(want))
+	}
+}
+
+// TestScanFallsBackToIndex gives the scan a sorted plan that fails before
+// its first row, as one does without a writable temporary directory, and
+// expects the rows through the time index instead.
+func TestScanFallsBackToIndex(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	reqs := tiedRequests(40)
+	writeAll(t, s, "v1", 16, reqs)
+	dict, err := s.readDictionary(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := scanQuery(math.MinInt64, math.MaxInt64, false, true)
+	failing.query = strings.Replace(failing.query, "FROM requests", "FROM no_such_table", 1)
+
+	var got []analyze.Request
+	err = s.runWithFallback(context.Background(), []scanPlan{failing}, scanQuery(math.MinInt64, math.MaxInt64, false, false), dict, func(r *scannedRow) error {
+		got = append(got, r.req)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("scan with a failing sorted plan: %v", err)
+	}
+	checkSameRequests(t, got, inScanOrder(reqs))
+}
+
+// TestScanCallbackErrorNoFallback checks that an error of the callback is
+// returned as is, without a second scan through the index.
+func TestScanCallbackErrorNoFallback(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	writeAll(t, s, "v1", 16, tiedRequests(40))
+
+	stop := errors.New("stop")
+	calls := 0
+	err := s.Scan(context.Background(), analyze.Query{}, func(*analyze.Request) error {
+		calls++
+		return stop
+	})
+	if err != stop {
+		t.Errorf("scan error %v, want the callback's error as is", err)
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
 	}
 }
