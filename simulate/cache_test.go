@@ -62,6 +62,23 @@ func TestCacheBelowMinimum(t *testing.T) {
 	}
 }
 
+func TestCacheShortPrefixesOneWarning(t *testing.T) {
+	table := embeddedTable(t)
+	p := mustPolicy(t, table, `cache: {ttl: 5m}`)
+	var reqs []analyze.Request
+	for i, prefix := range []int64{900, 100, 2047, 500} {
+		r := newRequest(t, table, "claude-3-5-haiku-20241022", "chat", time.Duration(i)*time.Minute, 3000, 1)
+		r.PrefixTokens = prefix
+		reqs = append(reqs, r)
+	}
+	sim := run(t, table, p, reqs, Options{})
+
+	want := "cache: endpoint chat on claude-3-5-haiku: prefixes of 100 to 2047 tokens are below the model's minimum cacheable length of 2048 tokens, so they are not cached"
+	if len(sim.Warnings) != 1 || sim.Warnings[0] != want {
+		t.Errorf("warnings %q, want only %q", sim.Warnings, want)
+	}
+}
+
 func TestCacheSimultaneousRequestsAllWrite(t *testing.T) {
 	table := embeddedTable(t)
 	p := mustPolicy(t, table, `cache: {prefix_tokens: {"*": 2048}}`)

@@ -403,12 +403,40 @@ func (e *engine) cacheable(w *work, p int64) bool {
 	if !ok || p >= m.MinCacheTokens {
 		return ok
 	}
-	if !e.firstWarning(warningKey{kind: warnShortPrefix, endpoint: w.Endpoint, model: w.ModelID, tokens: p}) {
-		return false
-	}
-	e.warnf("cache: endpoint %s on %s: the prefix of %d tokens is below the model's minimum cacheable length of %d tokens, so it is not cached",
-		w.Endpoint, w.ModelID, p, m.MinCacheTokens)
+	e.noteShortPrefix(w, p, m.MinCacheTokens)
 	return false
+}
+
+// shortPrefixKey is an endpoint and model with prefixes too short to cache.
+type shortPrefixKey struct{ endpoint, model string }
+
+// shortPrefixes is the range of prefix lengths below the model's minimum.
+type shortPrefixes struct{ min, max, minCache int64 }
+
+// noteShortPrefix records a prefix below the model's minimum cacheable
+// length. One warning per endpoint and model gives the range of lengths, so
+// the warnings do not grow with the number of distinct prompt sizes.
+func (e *engine) noteShortPrefix(w *work, p, minCache int64) {
+	k := shortPrefixKey{endpoint: w.Endpoint, model: w.ModelID}
+	sp, ok := e.short[k]
+	if !ok {
+		e.short[k] = &shortPrefixes{min: p, max: p, minCache: minCache}
+		return
+	}
+	sp.min, sp.max = min(sp.min, p), max(sp.max, p)
+}
+
+// warnShortPrefixes turns the recorded short prefixes into warnings.
+func (e *engine) warnShortPrefixes() {
+	for k, sp := range e.short {
+		if sp.min == sp.max {
+			e.warnf("cache: endpoint %s on %s: the prefix of %d tokens is below the model's minimum cacheable length of %d tokens, so it is not cached",
+				k.endpoint, k.model, sp.min, sp.minCache)
+			continue
+		}
+		e.warnf("cache: endpoint %s on %s: prefixes of %d to %d tokens are below the model's minimum cacheable length of %d tokens, so they are not cached",
+			k.endpoint, k.model, sp.min, sp.max, sp.minCache)
+	}
 }
 
 // lookupCache reports a hit and updates the key's entry. A hit needs
@@ -524,13 +552,9 @@ func containsString(list []string, v string) bool {
 type warningKey struct {
 	kind            uint8
 	endpoint, model string
-	tokens          int64
 }
 
-const (
-	warnShortPrefix uint8 = iota
-	warnNoBatchPrice
-)
+const warnNoBatchPrice uint8 = 0
 
 // firstWarning reports whether k is new, and records it.
 func (e *engine) firstWarning(k warningKey) bool {

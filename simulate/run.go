@@ -29,13 +29,14 @@ type engine struct {
 	units    map[unitKey]pricing.UnitPrices
 	warnings map[string]bool
 	warned   map[warningKey]bool
+	short    map[shortPrefixKey]*shortPrefixes
 	rules    map[string]*endpointRules
 	ttl      time.Duration
 	ttlClass pricing.Class
 }
 
 func newEngine(p *Policy, table *pricing.Table) *engine {
-	e := &engine{policy: p, table: table, units: map[unitKey]pricing.UnitPrices{}, warnings: map[string]bool{}, warned: map[warningKey]bool{}, rules: map[string]*endpointRules{}}
+	e := &engine{policy: p, table: table, units: map[unitKey]pricing.UnitPrices{}, warnings: map[string]bool{}, warned: map[warningKey]bool{}, short: map[shortPrefixKey]*shortPrefixes{}, rules: map[string]*endpointRules{}}
 	e.ttl, e.ttlClass = 5*time.Minute, pricing.CacheWrite5m
 	if p.Cache != nil && p.Cache.TTL == "1h" {
 		e.ttl, e.ttlClass = time.Hour, pricing.CacheWrite1h
@@ -436,6 +437,7 @@ func (r *runner) assumptions() []string {
 }
 
 func (r *runner) warnings() []string {
+	r.e.warnShortPrefixes()
 	out := make([]string, 0, len(r.e.warnings))
 	for w := range r.e.warnings {
 		out = append(out, w)
