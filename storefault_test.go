@@ -172,7 +172,9 @@ func TestVerifyRepairsRollup(t *testing.T) {
 	}
 	want := totalsOf(t, dir, "r.db")
 
+	// Reports without --by read the day rollup, so it is damaged too.
 	execSQL(t, filepath.Join(dir, "r.db"), `UPDATE rollup SET output = output + 1000 WHERE bucket = (SELECT min(bucket) FROM rollup)`)
+	execSQL(t, filepath.Join(dir, "r.db"), `UPDATE rollup_day SET output = output + 1000 WHERE bucket = (SELECT min(bucket) FROM rollup_day)`)
 	if got := totalsOf(t, dir, "r.db"); got == want {
 		t.Fatal("damaging the rollup did not change the report, so the test cannot see a repair")
 	}
