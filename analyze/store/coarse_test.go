@@ -410,3 +410,24 @@ func TestRollupUpsertSQLZeroColumns(t *testing.T) {
 		t.Errorf("query with zero counters = %s, want DO NOTHING", query)
 	}
 }
+
+// TestRepriceKeepsCoarseRollups reprices a store so that model ids, price
+// rows and table versions change, and expects verify to find the hour and
+// day rollups in step with the 15-minute rollup and the requests.
+func TestRepriceKeepsCoarseRollups(t *testing.T) {
+	s := openTestStore(t, tempStorePath(t))
+	writeAll(t, s, "old", 200, generated(1500))
+	table, err := pricing.Parse([]byte(repriceTable), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	stats, err := s.Reprice(context.Background(), analyze.Pricer{Table: table}, table.Version())
+	if err != nil {
+		t.Fatalf("reprice: %v", err)
+	}
+	if stats.Changed == 0 {
+		t.Fatalf("reprice stats = %+v, want changed requests", stats)
+	}
+	expectSound(t, s, "after repricing")
+}
