@@ -2,6 +2,7 @@ package logs
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -126,4 +127,43 @@ func FuzzValidJSON(f *testing.F) {
 			t.Fatalf("validJSON(%q) = %v, json.Valid = %v", data, got, want)
 		}
 	})
+}
+
+func TestHasSpecialByteEveryByte(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		want := b == '"' || b == '\\' || b < 0x20
+		for pos := 0; pos < 8; pos++ {
+			word := []byte("aaaaaaaa")
+			word[pos] = byte(b)
+			got := hasSpecialByte(binary.LittleEndian.Uint64(word))
+			if got != want {
+				t.Errorf("hasSpecialByte(%q) = %v, want %v", word, got, want)
+			}
+		}
+	}
+}
+
+func TestValidStringLongText(t *testing.T) {
+	plain := strings.Repeat("héllo wörld 0123", 100)
+	cases := []struct {
+		name string
+		text string
+		ok   bool
+	}{
+		{"plain", `"` + plain + `"`, true},
+		{"escape at end", `"` + plain + `\n"`, true},
+		{"escaped quote", `"` + plain + `\"` + plain + `"`, true},
+		{"control character", `"` + plain + "\t" + plain + `"`, false},
+		{"bad escape", `"` + plain + `\x"`, false},
+		{"unterminated", `"` + plain, false},
+	}
+	for _, c := range cases {
+		end, ok := validString([]byte(c.text), 0)
+		if ok != c.ok {
+			t.Errorf("%s: ok = %v, want %v", c.name, ok, c.ok)
+		}
+		if c.ok && end != len(c.text) {
+			t.Errorf("%s: end = %d, want %d", c.name, end, len(c.text))
+		}
+	}
 }
