@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/costctl/costctl/analyze"
 )
 
 const (
@@ -259,6 +261,9 @@ func describeText(head []byte) string {
 }
 
 func (fr *fileReader) convertJSON(src recordSource) error {
+	if workers := fr.parseWorkers(); workers > 1 {
+		return fr.convertParallel(src, workers)
+	}
 	for n := 0; ; n++ {
 		if n%1024 == 0 {
 			if err := fr.ctx.Err(); err != nil {
@@ -286,6 +291,14 @@ func (fr *fileReader) convert(rec record) error {
 		return fr.convertParts(rec)
 	}
 	req, err := fr.parse(rec.data)
+	return fr.finish(rec, req, err)
+}
+
+// finish rejects, skips or emits a parsed record.
+func (fr *fileReader) finish(rec record, req *analyze.Request, err error) error {
+	if rec.err != nil {
+		return fr.reject(rec.line, rec.err)
+	}
 	if err != nil {
 		return fr.reject(rec.line, err)
 	}
