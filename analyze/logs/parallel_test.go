@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -31,10 +32,15 @@ func parallelLog(n int) []byte {
 	return buf.Bytes()
 }
 
+// withParseWorkers runs the parallel path with n workers for one test.
+func withParseWorkers(t *testing.T, n int) {
+	t.Helper()
+	parseWorkersOverride = n
+	t.Cleanup(func() { parseWorkersOverride = 0 })
+}
+
 func TestParallelKeepsFileOrder(t *testing.T) {
-	if runtime.GOMAXPROCS(0) < 2 {
-		t.Skip("parsing runs in one goroutine on a single CPU")
-	}
+	withParseWorkers(t, 3)
 	const n = 3000
 	sink := &collectSink{}
 	res, err := ReadReader(context.Background(), "log.jsonl", bytes.NewReader(parallelLog(n)), Options{Format: "costctl-jsonl"}, sink)
@@ -80,6 +86,7 @@ func (s *failingSink) Request(r *analyze.Request) error {
 }
 
 func TestParallelStopsOnSinkError(t *testing.T) {
+	withParseWorkers(t, 3)
 	sink := &failingSink{n: 700}
 	_, err := ReadReader(context.Background(), "log.jsonl", bytes.NewReader(parallelLog(3000)), Options{Format: "costctl-jsonl"}, sink)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
@@ -102,6 +109,7 @@ func (b *brokenReader) Read(p []byte) (int, error) {
 }
 
 func TestParallelReportsReadError(t *testing.T) {
+	withParseWorkers(t, 3)
 	data := parallelLog(1000)
 	cut := bytes.LastIndexByte(data[:len(data)/2], '\n') + 1
 	sink := &collectSink{}
@@ -112,5 +120,51 @@ func TestParallelReportsReadError(t *testing.T) {
 	lines := int64(bytes.Count(data[:cut], []byte("\n")))
 	if got := int64(len(sink.requests) + len(sink.rejections)); got != lines {
 		t.Errorf("records before the error = %d, want %d", got, lines)
+	}
+}
+
+// TestParallelSameAsSequential reads every log fixture with one parse
+// goroutine and with three, and expects the same requests and rejections.
+func TestParallelSameAsSequential(t *testing.T) {
+	read := func(workers int) (*collectSink, []FileResult) {
+		parseWorkersOverride = workers
+		defer func() { parseWorkersOverride = 0 }()
+		sink := &collectSink{}
+		var results []FileResult
+		entries, err := os.ReadDir(fixture(t, "."))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() || e.Name() == "notalog" {
+				continue
+			}
+			res, err := ReadPath(context.Background(), fixture(t, e.Name()), Options{}, sink)
+			if err != nil {
+				t.Fatalf("%s: %v", e.Name(), err)
+			}
+			results = append(results, res...)
+		}
+		return sink, results
+	}
+
+	seq, seqResults := read(1)
+	par, parResults := read(3)
+	if len(seq.requests) == 0 {
+		t.Fatal("the fixtures gave no requests")
+	}
+	if !reflect.DeepEqual(seqResults, parResults) {
+		t.Errorf("file results differ:\n one worker: %+v\n three:      %+v", seqResults, parResults)
+	}
+	if len(seq.requests) != len(par.requests) {
+		t.Fatalf("requests: %d with one worker, %d with three", len(seq.requests), len(par.requests))
+	}
+	for i := range seq.requests {
+		if !reflect.DeepEqual(seq.requests[i], par.requests[i]) {
+			t.Fatalf("request %d differs:\n one worker: %+v\n three:      %+v", i, seq.requests[i], par.requests[i])
+		}
+	}
+	if !reflect.DeepEqual(seq.rejections, par.rejections) {
+		t.Errorf("rejections differ:\n one worker: %v\n three:      %v", seq.rejections, par.rejections)
 	}
 }
