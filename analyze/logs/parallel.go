@@ -8,10 +8,10 @@ import (
 	"github.com/costctl/costctl/analyze"
 )
 
-// Parallel parsing: records of a format whose parse function keeps no state
-// between records are read in blocks by one goroutine, parsed by several,
-// and handed to the sink in file order by the caller's goroutine, so the
-// results, line numbers and rejections are those of the sequential loop.
+// Parallel parsing of formats whose parse function keeps no state between
+// records. One goroutine reads blocks of records and several parse them.
+// The caller's goroutine hands the results to the sink in file order, so
+// requests, line numbers and rejections are those of the sequential loop.
 // Parsing is more than half the CPU of an ingest of long lines (real
 // transcripts average about 20 KB per request).
 
