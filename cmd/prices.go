@@ -124,13 +124,18 @@ own rule). Exit status 2 when there is an error.`,
 }
 
 func newPricesDiffCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "diff A B",
 		Short: "List the price changes from table A to table B",
 		Long: `Compare two price tables. Each of A and B is a price file, or "builtin"
-for the table compiled into costctl. Prices are USD per million tokens.`,
+for the table compiled into costctl. Prices are USD per million tokens.
+
+With --merged, B is merged over A as --prices B merges a file over the
+built-in table, so "prices diff --merged builtin FILE" lists only what
+--prices FILE changes. Without it, every model of A that B does not list
+shows as removed.`,
 		Args: cobra.ExactArgs(2),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(c *cobra.Command, args []string) error {
 			var tables [2]*pricing.Table
 			for i, name := range args {
 				t, err := readTable(name)
@@ -139,9 +144,14 @@ for the table compiled into costctl. Prices are USD per million tokens.`,
 				}
 				tables[i] = t
 			}
+			if merged, _ := c.Flags().GetBool("merged"); merged {
+				tables[1] = tables[0].Merge(tables[1])
+			}
 			return render.PriceDiff(a.io.Out, tables[0], tables[1], pricing.Diff(tables[0], tables[1]))
 		},
 	}
+	c.Flags().Bool("merged", false, "compare A with B merged over it, as --prices B would price")
+	return c
 }
 
 // readTable reads a price file as is, or the embedded table for "builtin".
