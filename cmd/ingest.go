@@ -33,9 +33,16 @@ func newIngestCmd(a *app) *cobra.Command {
 		Short: "Load request logs into the store, pricing each request",
 		Long: `Load request logs into the store, pricing each request with the price row
 in effect at its time. The format of each file is detected from its content;
-directories are read recursively and - reads standard input. Re-ingesting a
-file, or another copy of the same requests, stores nothing twice: the most
-complete copy of each request is kept.
+directories are read recursively and - reads standard input.
+
+Re-ingesting a file stores nothing twice. A request with a provider response
+id (msg_..., chatcmpl-..., resp_..., or the id field of costctl's own format)
+is stored once across all files, keeping its most complete copy. A request
+without one (Bedrock Converse responses, costctl rows with no id) is
+identified by its file and line, because two identical rows in one file are
+two requests: a renamed or copied file, such as a rotated log, stores those
+requests again. Ingest rotated files under their final names, or log a
+request id.
 
 --map DIM=PATH sets a dimension from a dotted path into each raw record
 (metadata.customer_id, attributes.app.tier, a CSV column name), over the

@@ -40,6 +40,9 @@ func (s *sink) Request(r *analyze.Request) error {
 	if err := s.copies.add(s.w, r); err != nil {
 		return &storeError{err}
 	}
+	if r.ID == "" {
+		s.summary.WithoutID++
+	}
 	s.counts.Requests++
 	s.tick()
 	return nil

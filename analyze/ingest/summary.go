@@ -28,6 +28,10 @@ type Summary struct {
 	Examples   []string         `json:"rejected_examples"`
 	Unpriced   []UnpricedModel  `json:"unpriced_models"`
 	Billing    []BillingFile    `json:"billing_files"`
+	// WithoutID counts requests read with no provider response id. Their
+	// store identity includes the source file and line, so a renamed or
+	// copied file stores them again.
+	WithoutID int64 `json:"requests_without_id"`
 
 	unpriced map[[2]string]*UnpricedModel
 }

@@ -38,7 +38,21 @@ func IngestSummary(w io.Writer, s *ingest.Summary) error {
 		fmt.Fprintf(w, "unpriced: %s of model %q (provider %q) stored without a cost; add the model with --prices FILE\n",
 			plural(m.Requests, "request line"), m.Model, m.Provider)
 	}
+	withoutIDNote(w, s.WithoutID)
 	return nil
+}
+
+// withoutIDNote warns that requests without a response id are identified
+// by file and line, which log rotation changes.
+func withoutIDNote(w io.Writer, n int64) {
+	if n == 0 {
+		return
+	}
+	if n == 1 {
+		fmt.Fprintln(w, "note: 1 request had no request id: it is identified by file and line, so ingesting a renamed or copied file stores it again")
+		return
+	}
+	fmt.Fprintf(w, "note: %s requests had no request id: they are identified by file and line, so ingesting a renamed or copied file stores them again\n", Count(n))
 }
 
 // billingSummary writes one line per billing export: bills are stored
