@@ -36,6 +36,13 @@ it can name: a model only on the bill, a token class or service tier the
 logs lack, code execution, a price that differs from the table, traffic
 beyond the logged requests, and logged traffic the bill does not show.
 
+Only the logged requests of providers with bill lines in the window are
+held against the bill. The logged cost of every other provider is left out
+and named in a warning. The provider is the one that bills the request, as
+logged: Claude models served by AWS Bedrock or Vertex AI are billed by AWS
+or Google (aws_bedrock, vertex_ai), so they never count against an
+Anthropic bill, and costctl reads no bills of those providers.
+
 A bill bucket belongs to the day it starts on in --tz, and --since and
 --until select buckets by their start. Providers bucket by UTC day, so
 outside UTC a day's bill and its logged requests can differ by the hours

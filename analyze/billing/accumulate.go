@@ -21,6 +21,10 @@ type accumulator struct {
 	costUsable   map[string]bool
 	loggedModels map[string]bool
 	warnings     map[string]bool
+	// billed contains the providers with bill lines in the window. Logged
+	// cells of other providers go to leftOut instead of to a row.
+	billed  map[string]bool
+	leftOut map[string]*leftOutTraffic
 }
 
 // rowAcc holds one row's sums. Money is exact; tokens are int64.
@@ -56,6 +60,7 @@ func newAccumulator(table *pricing.Table, opts Options) *accumulator {
 	return &accumulator{
 		table: table, opts: opts, rows: map[string]*rowAcc{},
 		costUsable: map[string]bool{}, loggedModels: map[string]bool{}, warnings: map[string]bool{},
+		billed: map[string]bool{}, leftOut: map[string]*leftOutTraffic{},
 	}
 }
 
@@ -238,6 +243,10 @@ func groupedBy(l *Line, dim string) bool {
 }
 
 func (a *accumulator) addCell(c *analyze.Cell) error {
+	if provider := a.cellProvider(c); !a.billed[provider] {
+		return a.leaveOut(provider, c)
+	}
+
 	dims := QueryDims(a.opts.By)
 	values := map[string]string{}
 	for i, d := range dims {
@@ -259,24 +268,38 @@ func (a *accumulator) addCell(c *analyze.Cell) error {
 }
 
 func (a *accumulator) priceCell(c *analyze.Cell, r *rowAcc) error {
-	if c.PriceRowID == "" {
-		a.warn(fmt.Sprintf("logged model %q is not in the price table: its requests add tokens but no cost", c.Model))
+	cost, problem, err := a.cellCost(c)
+	if err != nil {
+		return err
+	}
+	if problem != "" {
+		a.warn(problem)
 		return nil
 	}
+	r.loggedCost.Add(cost)
+	r.loggedPriced = true
+	return nil
+}
+
+// cellCost prices a logged cell with its stored price row. A cell that
+// cannot be priced costs nothing, and problem is the warning that says why.
+func (a *accumulator) cellCost(c *analyze.Cell) (cost pricing.Money, problem string, err error) {
+	if c.PriceRowID == "" {
+		return cost, fmt.Sprintf("logged model %q is not in the price table: its requests add tokens but no cost", c.Model), nil
+	}
 	if _, ok := a.table.Row(c.PriceRowID); !ok {
-		a.warn(fmt.Sprintf("price row %s is not in the active price table: its requests add no cost (run costctl reprice)", c.PriceRowID))
-		return nil
+		return cost, fmt.Sprintf("price row %s is not in the active price table: its requests add no cost (run costctl reprice)", c.PriceRowID), nil
 	}
 	units, err := a.table.UnitPrices(c.PriceRowID, c.ContextBand, pricing.Modifiers{ServiceTier: c.ServiceTier, InferenceGeo: c.InferenceGeo, Speed: c.Speed})
 	if err != nil {
-		return fmt.Errorf("price row %s: %w", c.PriceRowID, err)
+		return cost, "", fmt.Errorf("price row %s: %w", c.PriceRowID, err)
 	}
+
 	for cl := pricing.Class(0); cl < pricing.NumClasses; cl++ {
-		r.loggedCost.AddTokens(c.Usage.Tokens[cl], units.PerToken[cl])
+		cost.AddTokens(c.Usage.Tokens[cl], units.PerToken[cl])
 	}
-	r.loggedCost.AddTokens(c.Usage.WebSearches, units.WebSearch)
-	r.loggedPriced = true
-	return nil
+	cost.AddTokens(c.Usage.WebSearches, units.WebSearch)
+	return cost, "", nil
 }
 
 func (a *accumulator) warn(msg string) { a.warnings[msg] = true }

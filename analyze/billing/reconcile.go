@@ -100,8 +100,10 @@ func CheckDims(by []string) error {
 }
 
 // Reconcile compares bill lines with logged cells, which must have been
-// queried by QueryDims(opts.By) over the same window. Money is summed
-// exactly and converted to dollars once per figure.
+// queried by QueryDims(opts.By) over the same window. Only the cells of
+// providers with bill lines in the window are compared; the others are
+// left out and named in a warning each. Money is summed exactly and
+// converted to dollars once per figure.
 func Reconcile(lines []Line, cells []analyze.Cell, table *pricing.Table, opts Options) (*Reconciliation, error) {
 	if err := CheckDims(opts.By); err != nil {
 		return nil, err
@@ -114,6 +116,7 @@ func Reconcile(lines []Line, cells []analyze.Cell, table *pricing.Table, opts Op
 		acc.warn("the store holds no billing export lines in this window: ingest an Anthropic usage or cost report, or OpenAI usage or costs pages")
 	}
 	acc.useCostLines(lines)
+	acc.noteBilledProviders(lines)
 	for i := range lines {
 		acc.addLine(&lines[i])
 	}
@@ -149,6 +152,7 @@ func (a *accumulator) document() *Reconciliation {
 	rec.DifferenceUSD = difference(bill, logged).USD()
 	rec.CoveragePct = coverage(logged, bill)
 	rec.Causes = totals.list()
+	a.warnLeftOut()
 	rec.Warnings = a.warningList()
 	return rec
 }

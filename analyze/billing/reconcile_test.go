@@ -243,23 +243,113 @@ func TestReconcileOpenAIBatch(t *testing.T) {
 	}
 }
 
-// Logged OpenAI traffic against an Anthropic-only bill is the reverse case.
+// A logged model of a billed provider that the bill does not show is the
+// reverse case: without the Haiku lines the 4 logged Haiku requests,
+// $2.10, are on no bill line.
 func TestReconcileLoggedNotOnBill(t *testing.T) {
-	f := loadFixture(t, "anthropic-nov", "openai-nov")
-	var anthropic []billing.Line
+	f := loadFixture(t, "anthropic-nov")
+	var noHaiku []billing.Line
 	for _, l := range f.lines {
-		if l.Provider == "anthropic" {
-			anthropic = append(anthropic, l)
+		if !strings.Contains(l.Model, "haiku") {
+			noHaiku = append(noHaiku, l)
 		}
 	}
-	rec := f.reconcile(t, anthropic, billing.DimModel)
+	rec := f.reconcile(t, noHaiku, billing.DimModel)
 
-	r := rowByKey(t, rec, map[string]string{"model": "gpt-4o-mini"})
+	r := rowByKey(t, rec, map[string]string{"model": "claude-haiku-4-5"})
 	if got := causeKinds(r.Causes); !slices.Equal(got, []string{"logged_not_on_bill:"}) {
 		t.Fatalf("causes = %v, want logged_not_on_bill", got)
 	}
-	if !near(r.Causes[0].AmountUSD, -0.405) {
-		t.Errorf("amount = %v, want -0.405", r.Causes[0].AmountUSD)
+	if !near(r.Causes[0].AmountUSD, -2.10) {
+		t.Errorf("amount = %v, want -2.10", r.Causes[0].AmountUSD)
+	}
+}
+
+// Beside the Anthropic November fixture (bill $15.00, Anthropic logs
+// $13.95), the other-providers logs hold one request each, none of them on
+// an Anthropic bill:
+//   - openai gpt-4o: 100,000 input × $2.50 + 10,000 output × $10 per
+//     million = 0.25 + 0.10 = $0.35, 110,000 tokens;
+//   - google gemini-2.5-flash: 1,000,000 × $0.30 + 100,000 × $2.50 =
+//     0.30 + 0.25 = $0.55, 1,100,000 tokens;
+//   - aws_bedrock Claude Sonnet 4.5: 100,000 × $3 + 20,000 × $15 =
+//     0.30 + 0.30 = $0.60, 120,000 tokens;
+//   - vertex_ai Claude Opus 4.1: 10,000 × $15 + 2,000 × $75 =
+//     0.15 + 0.15 = $0.30, 12,000 tokens.
+//
+// AWS and Google bill the two Claude requests, so they stay out of the
+// Anthropic rows as well: the logged cost stays $13.95, the coverage 93%,
+// and Opus 4.1 is still a model only on the bill.
+func TestReconcileLeavesOutUnbilledProviders(t *testing.T) {
+	f := loadFixture(t, "anthropic-nov", "other-providers")
+	rec := f.reconcile(t, f.lines, billing.DimModel)
+
+	if !near(rec.BillCostUSD, 15.00) {
+		t.Errorf("bill_cost_usd = %v, want 15.00", rec.BillCostUSD)
+	}
+	if !near(rec.LoggedCostUSD, 13.95) {
+		t.Errorf("logged_cost_usd = %v, want 13.95", rec.LoggedCostUSD)
+	}
+	if rec.CoveragePct == nil || !near(*rec.CoveragePct, 93) {
+		t.Errorf("coverage_pct = %v, want 93", rec.CoveragePct)
+	}
+	// 3,700,000 Sonnet + 900,000 Haiku tokens logged by Anthropic.
+	if rec.LoggedTokens != 4_600_000 {
+		t.Errorf("logged_tokens = %d, want 4600000", rec.LoggedTokens)
+	}
+	if got := causeKinds(rec.Causes); !slices.Equal(got, []string{"model_only_on_bill:claude-opus-4-1"}) {
+		t.Errorf("causes = %v, want only model_only_on_bill:claude-opus-4-1", got)
+	}
+
+	sonnet := rowByKey(t, rec, map[string]string{"model": "claude-sonnet-4-5"})
+	if sonnet.LoggedTokens != 3_700_000 || !near(sonnet.LoggedCostUSD, 11.85) {
+		t.Errorf("sonnet logged = %d tokens, $%v, want 3700000, $11.85 (no Bedrock request)", sonnet.LoggedTokens, sonnet.LoggedCostUSD)
+	}
+	for _, r := range rec.Rows {
+		if m := r.Key["model"]; m == "gpt-4o-2024-08-06" || m == "gemini-2.5-flash" {
+			t.Errorf("row for %v: unbilled providers form no row", m)
+		}
+	}
+}
+
+func TestReconcileWarnsPerUnbilledProvider(t *testing.T) {
+	f := loadFixture(t, "anthropic-nov", "other-providers")
+	rec := f.reconcile(t, f.lines, billing.DimModel)
+
+	want := []string{
+		"no bill for provider aws_bedrock in this window: its logged $0.60 (120000 tokens) is left out; costctl reads only anthropic and openai billing exports",
+		"no bill for provider google in this window: its logged $0.55 (1100000 tokens) is left out; costctl reads only anthropic and openai billing exports",
+		"no bill for provider openai in this window: its logged $0.35 (110000 tokens) is left out; ingest its usage or cost export",
+		"no bill for provider vertex_ai in this window: its logged $0.30 (12000 tokens) is left out; costctl reads only anthropic and openai billing exports",
+	}
+	if !slices.Equal(rec.Warnings, want) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(rec.Warnings, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A cell logged without a provider belongs to its model's provider: a
+// second copy of the Haiku cell with no provider adds its $2.10 to the
+// Anthropic bill's logged side, 13.95 + 2.10 = $16.05.
+func TestReconcileCellWithoutProvider(t *testing.T) {
+	f := loadFixture(t, "anthropic-nov")
+	cells, err := f.st.Cells(context.Background(), analyze.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cells {
+		if c.ModelID == "claude-haiku-4-5" {
+			c.Provider = ""
+			cells = append(cells, c)
+			break
+		}
+	}
+	rec, err := billing.Reconcile(f.lines, cells, f.table, billing.Options{By: []string{billing.DimModel}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if !near(rec.LoggedCostUSD, 16.05) {
+		t.Errorf("logged_cost_usd = %v, want 16.05", rec.LoggedCostUSD)
 	}
 }
 
