@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -47,7 +48,14 @@ request id.
 --map DIM=PATH sets a dimension from a dotted path into each raw record
 (metadata.customer_id, attributes.app.tier, a CSV column name), over the
 dimensions: section of the config file. Dimensions: ` + strings.Join(logs.MappableDimensions(), ", ") + `.
-A path not found in a file's first records is reported on stderr.`,
+A path not found in a file's first records is reported on stderr.
+
+--hash-ids stores user and customer ids as HMAC-SHA256 pseudonyms. The
+first ingest into a store records whether its ids are hashed, and a
+fingerprint of the key (never the key); a later ingest with the other
+choice or another key exits 2 and stores nothing. A store written by an
+older costctl, with no record, counts as hashed if any stored id is a
+pseudonym (hmac:...) and as plain otherwise.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts, err := a.ingestOptions(args)
 			if err != nil {
@@ -126,6 +134,10 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 		Progress: func(c ingest.Counts) { bar.set(c.Requests) }, HashKey: opts.hashKey,
 	})
 	bar.stop()
+	var hashing *ingest.IDHashingError
+	if errors.As(err, &hashing) {
+		return usageErrorf("ingest into store %s: %w", a.v.GetString("db"), err)
+	}
 	if err != nil {
 		return withCode(ExitRuntime, fmt.Errorf("ingest into store %s: %w", a.v.GetString("db"), err))
 	}

@@ -39,16 +39,19 @@ type Counts struct {
 // log, unreadable) are recorded in the summary and the run goes on, so
 // that one bad file never costs the good ones.
 func Run(ctx context.Context, st store.Backend, table *pricing.Table, inputs []Input, opts Options) (*Summary, error) {
+	hasher, err := newIDHasher(opts.HashKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIDHashing(ctx, st, opts.HashKey); err != nil {
+		return nil, err
+	}
 	w, err := st.OpenWriter(ctx, table.Version())
 	if err != nil {
 		return nil, err
 	}
 	sink := newSink(w, analyze.Pricer{Table: table}, opts)
-	sink.store = st
-	if sink.hasher, err = newIDHasher(opts.HashKey); err != nil {
-		_, _ = w.Close()
-		return nil, err
-	}
+	sink.store, sink.hasher = st, hasher
 	known, err := st.Files(ctx)
 	if err != nil {
 		_, _ = w.Close()

@@ -49,6 +49,12 @@ type Backend interface {
 	// SaveFiles stores the read state of files whose requests are
 	// committed.
 	SaveFiles(ctx context.Context, files []FileState) error
+	// Meta returns the store setting saved under key by SetMeta; ok is
+	// false when there is none.
+	Meta(ctx context.Context, key string) (value string, ok bool, err error)
+	// SetMeta saves a store setting, such as how ids are stored, that
+	// every later run must follow.
+	SetMeta(ctx context.Context, key, value string) error
 	// SchemaVersion returns the schema version of the open store.
 	SchemaVersion() int
 	// Close releases the store. Writers must be closed first.
