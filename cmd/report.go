@@ -38,8 +38,10 @@ func newReportCmd(a *app) *cobra.Command {
 --by dimensions. Day and hour buckets are taken in --tz.
 
 Credits under "adjustments:" in the config that are dated in the window
-are listed under the totals with the net cost (cost less credits). They
-never change the cost of a request or group, nor the month-to-date spend.
+are listed under the totals with the net cost (cost less credits) in the
+table, Markdown, HTML and JSON formats. CSV keeps one table of groups and
+leaves credits out: read them from --format json. Credits never change
+the cost of a request or group, nor the month-to-date spend.
 
 Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 		Args: cobra.NoArgs,

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 
@@ -50,26 +49,4 @@ func providerLabel(p string) string {
 		return "(all)"
 	}
 	return p
-}
-
-// creditsCSV writes the credits as a second CSV table after a blank line,
-// so the first keeps its columns: one row per credit, then the total and
-// the net cost, with the JSON document's names and positive credits.
-func creditsCSV(w io.Writer, rep *analyze.Report) error {
-	if len(rep.Credits) == 0 || rep.Totals.NetCostUSD == nil || rep.Totals.CreditsUSD == nil {
-		return nil
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return err
-	}
-
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"line", "date", "provider", "description", "amount_usd"})
-	for _, c := range rep.Credits {
-		_ = cw.Write([]string{"credit", c.Date, c.Provider, c.Description, Exact(c.AmountUSD)})
-	}
-	_ = cw.Write([]string{"credits_usd", "", "", "", Exact(*rep.Totals.CreditsUSD)})
-	_ = cw.Write([]string{"net_cost_usd", "", "", "", Exact(*rep.Totals.NetCostUSD)})
-	cw.Flush()
-	return cw.Error()
 }

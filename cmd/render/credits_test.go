@@ -72,29 +72,29 @@ func TestCreditLinesWithBars(t *testing.T) {
 	}
 }
 
-func TestCreditsCSVSecondTable(t *testing.T) {
+// CSV is one table for programs: a header and one row per group, and no
+// credit text, even when credits fall in the window.
+func TestCreditsLeftOutOfCSV(t *testing.T) {
 	var b bytes.Buffer
 	if err := Report(&b, creditedReport(), FormatCSV); err != nil {
 		t.Fatal(err)
 	}
-	tables := strings.Split(b.String(), "\n\n")
-	if len(tables) != 2 {
-		t.Fatalf("CSV has %d tables separated by a blank line, want 2:\n%s", len(tables), b.String())
+	if strings.Contains(b.String(), "\n\n") {
+		t.Errorf("CSV has a blank line, want one table:\n%s", b.String())
+	}
+	if strings.Contains(b.String(), "credit") || strings.Contains(b.String(), "net_cost") {
+		t.Errorf("CSV mentions credits, want them in JSON only:\n%s", b.String())
 	}
 
-	rows, err := csv.NewReader(strings.NewReader(tables[1])).ReadAll()
+	rows, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("CSV with credits does not read as one table: %v", err)
 	}
-	want := [][]string{
-		{"line", "date", "provider", "description", "amount_usd"},
-		{"credit", "2025-11-20", "anthropic", "launch credit", "250.5"},
-		{"credit", "2025-11-25", "", "", "100"},
-		{"credits_usd", "", "", "", "350.5"},
-		{"net_cost_usd", "", "", "", "-25.5"},
+	if len(rows) != 3 {
+		t.Fatalf("CSV has %d rows, want the header and 2 groups:\n%s", len(rows), b.String())
 	}
-	if !slices.EqualFunc(rows, want, slices.Equal) {
-		t.Errorf("credit rows = %q, want %q", rows, want)
+	if rows[0][0] != "day" || rows[1][0] != "2025-11-20" || rows[2][0] != "2025-11-21" {
+		t.Errorf("first column = %q, %q, %q; want day, 2025-11-20, 2025-11-21", rows[0][0], rows[1][0], rows[2][0])
 	}
 }
 

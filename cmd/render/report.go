@@ -31,17 +31,16 @@ func ValidFormat(f string) bool {
 }
 
 // Report writes a report in the given format, with its credits, if any,
-// after the totals.
+// after the totals. CSV leaves the credits out: it is one table of groups
+// with the same columns in every row, for programs, and the JSON document
+// carries the credits.
 func Report(w io.Writer, rep *analyze.Report, format string) error {
 	var err error
 	switch format {
 	case FormatJSON:
 		return JSON(w, rep)
 	case FormatCSV:
-		if err = reportCSV(w, rep); err != nil {
-			return err
-		}
-		return creditsCSV(w, rep)
+		return reportCSV(w, rep)
 	case FormatMarkdown:
 		err = writeMarkdown(w, reportGrid(rep))
 	default:
