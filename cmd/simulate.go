@@ -36,7 +36,10 @@ temporary store) in time order under a what-if policy, and price the
 baseline and the projection with the same price table.
 
 The policy is YAML; every section is optional, unknown keys are errors, and
-in maps keyed by endpoint "*" is the default:
+in maps keyed by endpoint "*" is the default. In a list of endpoints "*"
+means every endpoint (batch: {endpoints: ["*"]} batches all traffic), and
+an empty or missing list also selects every endpoint, except in batch,
+which needs one:
 
   name: text
   route:            # first matching rule wins

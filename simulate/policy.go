@@ -50,11 +50,11 @@ type RouteRule struct {
 // Match selects requests. Empty lists and unset bounds match everything;
 // token bounds are inclusive and count input plus cache reads and writes.
 type Match struct {
-	Endpoint       stringList `yaml:"endpoint" json:"endpoint,omitempty"`
-	Tier           stringList `yaml:"tier" json:"tier,omitempty"`
-	Model          stringList `yaml:"model" json:"model,omitempty"`
-	MinInputTokens *int64     `yaml:"min_input_tokens" json:"min_input_tokens,omitempty"`
-	MaxInputTokens *int64     `yaml:"max_input_tokens" json:"max_input_tokens,omitempty"`
+	Endpoint       endpointList `yaml:"endpoint" json:"endpoint,omitempty"`
+	Tier           stringList   `yaml:"tier" json:"tier,omitempty"`
+	Model          stringList   `yaml:"model" json:"model,omitempty"`
+	MinInputTokens *int64       `yaml:"min_input_tokens" json:"min_input_tokens,omitempty"`
+	MaxInputTokens *int64       `yaml:"max_input_tokens" json:"max_input_tokens,omitempty"`
 
 	modelIDs []string
 }
@@ -72,10 +72,10 @@ type Quality struct {
 // Compress summarises conversation history every EveryTurns turns into
 // SummaryTokens tokens with Model.
 type Compress struct {
-	EveryTurns    int64      `yaml:"every_turns" json:"every_turns"`
-	SummaryTokens int64      `yaml:"summary_tokens" json:"summary_tokens"`
-	Model         string     `yaml:"model" json:"model"`
-	Endpoints     stringList `yaml:"endpoints" json:"endpoints,omitempty"`
+	EveryTurns    int64        `yaml:"every_turns" json:"every_turns"`
+	SummaryTokens int64        `yaml:"summary_tokens" json:"summary_tokens"`
+	Model         string       `yaml:"model" json:"model"`
+	Endpoints     endpointList `yaml:"endpoints" json:"endpoints,omitempty"`
 
 	model *pricing.Model
 }
@@ -84,12 +84,12 @@ type Compress struct {
 type Cache struct {
 	TTL          string           `yaml:"ttl" json:"ttl"`
 	PrefixTokens map[string]int64 `yaml:"prefix_tokens" json:"prefix_tokens,omitempty"`
-	Endpoints    stringList       `yaml:"endpoints" json:"endpoints,omitempty"`
+	Endpoints    endpointList     `yaml:"endpoints" json:"endpoints,omitempty"`
 }
 
 // Batch moves the listed endpoints to the batch API.
 type Batch struct {
-	Endpoints stringList `yaml:"endpoints" json:"endpoints"`
+	Endpoints endpointList `yaml:"endpoints" json:"endpoints"`
 }
 
 // StructuredOutput changes output tokens by a fraction and adds the
@@ -119,6 +119,19 @@ func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
 }
 
 func (l stringList) contains(v string) bool { return len(l) == 0 || slices.Contains(l, v) }
+
+// endpointList is a stringList of endpoints in which DefaultKey ("*")
+// means every endpoint, as it is the default in maps keyed by endpoint.
+type endpointList []string
+
+// UnmarshalYAML accepts `[a, b]` and `a`, as a stringList does.
+func (l *endpointList) UnmarshalYAML(n *yaml.Node) error {
+	return n.Decode((*stringList)(l))
+}
+
+func (l endpointList) contains(endpoint string) bool {
+	return stringList(l).contains(endpoint) || slices.Contains(l, DefaultKey)
+}
 
 // Lever names in pipeline order, as the document names them.
 const (
@@ -286,7 +299,7 @@ func (p *Policy) validateCache(*pricing.Table) error {
 
 func (p *Policy) validateBatch(*pricing.Table) error {
 	if p.Batch != nil && len(p.Batch.Endpoints) == 0 {
-		return errors.New("batch.endpoints is empty: list the endpoints to move to the batch API")
+		return errors.New("batch.endpoints is empty: list the endpoints to move to the batch API, or \"*\" for every endpoint")
 	}
 	return nil
 }
