@@ -21,8 +21,7 @@ func (fr *fileReader) emit(req *analyze.Request, line int64) error {
 
 	if req.Time.IsZero() {
 		if fr.opts.AssumeTime.IsZero() {
-			return fr.reject(line, &recordError{kind: RejectNoTimestamp,
-				reason: "record has no timestamp; set --assume-time (RFC 3339) to price it at a fixed time"})
+			return fr.reject(line, &recordError{kind: RejectNoTimestamp, reason: fr.noTimestampReason()})
 		}
 		req.Time = fr.opts.AssumeTime
 	}
@@ -37,6 +36,16 @@ func (fr *fileReader) emit(req *analyze.Request, line int64) error {
 	}
 	fr.res.Requests++
 	return nil
+}
+
+// noTimestampReason lists the fields the format reads a time from, when it
+// declares them, so that a user can tell a missing field from a misnamed one.
+func (fr *fileReader) noTimestampReason() string {
+	const fix = "set --assume-time (RFC 3339) to price it at a fixed time"
+	if fr.fmt.timeFields == "" {
+		return "record has no timestamp; " + fix
+	}
+	return "record has no timestamp (" + fr.fmt.name + " reads " + fr.fmt.timeFields + "); " + fix
 }
 
 // reject turns a record error into a Rejection for the sink. An error that

@@ -12,6 +12,7 @@ var otelGenAIFormat = &format{
 	description: "OpenTelemetry GenAI spans (gen_ai.* attributes): OTLP JSON exports (resourceSpans) or one flat span per line; one request per model-call span with usage",
 	detect:      detectOtelGenAI,
 	parseParts:  parseOtelGenAI,
+	timeFields:  otelTimeFields,
 }
 
 func detectOtelGenAI(p *probe) bool {
@@ -27,8 +28,8 @@ func detectOtelGenAI(p *probe) bool {
 type otelSpan struct {
 	Name       string                     `json:"name"`
 	Scope      otelScope                  `json:"instrumentation_scope"`
-	StartTime  timeValue                  `json:"start_time"`
 	Attributes map[string]json.RawMessage `json:"attributes"`
+	otelStartTimes
 }
 
 type otelScope struct {
@@ -87,7 +88,7 @@ func (s *otelSpan) request() (*analyze.Request, error) {
 		return nil, nil
 	}
 
-	t, err := s.StartTime.check("start_time")
+	t, err := s.start()
 	if err != nil {
 		return nil, err
 	}

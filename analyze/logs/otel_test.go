@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/costctl/costctl/analyze"
@@ -115,6 +116,57 @@ func TestInputIncludesCache(t *testing.T) {
 	for _, tt := range tests {
 		if got := inputIncludesCache(tt.scope, tt.input, tt.cache); got != tt.want {
 			t.Errorf("inputIncludesCache(%q, %d, %d) = %v, want %v", tt.scope, tt.input, tt.cache, got, tt.want)
+		}
+	}
+}
+
+func TestOtelFlatSpanTimeFields(t *testing.T) {
+	sink, _ := readFixture(t, "otel-genai/flat-span-times.jsonl", Options{})
+	usage := buckets{in: 100, out: 10}
+	checkOtelRequests(t, sink.requests, []otelWant{
+		// 1746090000 s is 2025-05-01T09:00:00Z; OTLP JSON writes nanoseconds.
+		{1, "", "openai", "gpt-4o-mini", "2025-05-01T09:00:00.5Z", analyze.StatusOK, usage},
+		// As a JSON number, read as an integer: the last nanosecond is kept.
+		{2, "", "openai", "gpt-4o-mini", "2025-05-01T09:00:01.000000001Z", analyze.StatusOK, usage},
+		{3, "", "openai", "gpt-4o-mini", "2025-05-01T09:00:02Z", analyze.StatusOK, usage},
+		// startTime as a JavaScript HrTime, [seconds, nanoseconds].
+		{4, "", "openai", "gpt-4o-mini", "2025-05-01T09:00:03.25Z", analyze.StatusOK, usage},
+		// timestamp in microseconds, as the JavaScript console exporter writes it.
+		{5, "", "openai", "gpt-4o-mini", "2025-05-01T09:00:04Z", analyze.StatusOK, usage},
+		{6, "", "openai", "gpt-4o-mini", "2025-05-01T09:00:05Z", analyze.StatusOK, usage},
+		// start_time wins over a later timestamp.
+		{7, "", "openai", "gpt-4o-mini", "2025-05-01T09:00:06Z", analyze.StatusOK, usage},
+	})
+
+	if len(sink.rejections) != 3 {
+		t.Fatalf("%d rejections, want 3: end_time only, a fractional and a zero startTimeUnixNano", len(sink.rejections))
+	}
+	for _, i := range []int{0, 2} {
+		rej := sink.rejections[i]
+		if rej.Kind != RejectNoTimestamp {
+			t.Errorf("line %d: kind = %q, want no_timestamp", rej.Line, rej.Kind)
+		}
+		if !strings.Contains(rej.Reason, "start_time, startTimeUnixNano, startTime, timestamp or time") {
+			t.Errorf("line %d: reason %q does not list the time fields", rej.Line, rej.Reason)
+		}
+		if !strings.Contains(rej.Reason, "--assume-time") {
+			t.Errorf("line %d: reason %q does not name --assume-time", rej.Line, rej.Reason)
+		}
+	}
+	if rej := sink.rejections[1]; rej.Line != 9 || rej.Kind != RejectInvalid || rej.Field != "startTimeUnixNano" {
+		t.Errorf("rejection = %+v, want line 9 invalid startTimeUnixNano", rej)
+	}
+}
+
+func TestOtelAssumeTimeForSpanWithoutTime(t *testing.T) {
+	at := mustTime(t, "2025-05-02T00:00:00Z")
+	sink, _ := readFixture(t, "otel-genai/flat-span-times.jsonl", Options{AssumeTime: at})
+	if len(sink.requests) != 9 {
+		t.Fatalf("%d requests, want 9: every span but the fractional startTimeUnixNano", len(sink.requests))
+	}
+	for _, i := range []int{7, 8} {
+		if r := sink.requests[i]; !r.Time.Equal(at) {
+			t.Errorf("line %d: time = %v, want the assumed %v", r.Line, r.Time, at)
 		}
 	}
 }

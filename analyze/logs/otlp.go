@@ -18,7 +18,7 @@ type otlpExport struct {
 
 type otlpSpan struct {
 	Name              string         `json:"name"`
-	StartTimeUnixNano timeValue      `json:"startTimeUnixNano"`
+	StartTimeUnixNano unixNanoTime   `json:"startTimeUnixNano"`
 	Attributes        []otlpKeyValue `json:"attributes"`
 }
 
@@ -91,7 +91,8 @@ func (s *otlpSpan) flat(scope otelScope) *otelSpan {
 			attrs[s.Attributes[i].Key] = v
 		}
 	}
-	return &otelSpan{Name: s.Name, Scope: scope, StartTime: s.StartTimeUnixNano, Attributes: attrs}
+	return &otelSpan{Name: s.Name, Scope: scope, Attributes: attrs,
+		otelStartTimes: otelStartTimes{StartTimeUnixNano: s.StartTimeUnixNano}}
 }
 
 // flatJSON is the span as a flat-layout object, for field mappings.

@@ -36,6 +36,10 @@ type format struct {
 	detectCSV func(header []string) bool
 	// newCSV validates a header and returns the parser of its rows.
 	newCSV func(header []string) (csvRowParser, error)
+
+	// timeFields, when set, lists the fields the format reads a request's
+	// time from, for the message that rejects a record without one.
+	timeFields string
 }
 
 // parseFunc converts one JSON record; nil and no error skips it.
