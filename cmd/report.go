@@ -43,6 +43,11 @@ table, Markdown, HTML and JSON formats. CSV keeps one table of groups and
 leaves credits out: read them from --format json. Credits never change
 the cost of a request or group, nor the month-to-date spend.
 
+A discount under "adjustments:" makes cost the effective cost. When it
+changes any cost, the table and Markdown add a "list cost" column beside
+cost. CSV always has list_cost_usd after cost_usd, equal to it without a
+discount, so its header does not depend on the config.
+
 Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/costctl/costctl/analyze"
@@ -68,17 +69,25 @@ func groupLabel(g analyze.Group, dim string) string {
 	return v
 }
 
+// reportGrid lays out the report table. A list cost column follows cost
+// only when a discount changes some cost, so a report without adjustments
+// keeps its columns.
 func reportGrid(rep *analyze.Report) grid {
+	list := discounted(rep)
 	g := grid{}
 	g.header = append(g.header, rep.By...)
-	g.header = append(g.header, "requests", "input", "cache read", "cache write", "output", "cost", "share", "cost/request")
+	g.header = append(g.header, "requests", "input", "cache read", "cache write", "output", "cost")
+	if list {
+		g.header = append(g.header, "list cost")
+	}
+	g.header = append(g.header, "share", "cost/request")
 	g.numeric = make([]bool, len(g.header))
 	for i := len(rep.By); i < len(g.header); i++ {
 		g.numeric[i] = true
 	}
 	if len(rep.By) == 0 {
 		// Without --by the one group is the total: one row.
-		g.rows = [][]string{figureCells(rep.Totals)}
+		g.rows = [][]string{figureCells(rep.Totals, list)}
 		return g
 	}
 
@@ -87,32 +96,52 @@ func reportGrid(rep *analyze.Report) grid {
 		for _, d := range rep.By {
 			row = append(row, groupLabel(grp, d))
 		}
-		g.rows = append(g.rows, append(row, figureCells(grp.Figures)...))
+		g.rows = append(g.rows, append(row, figureCells(grp.Figures, list)...))
 	}
 
 	g.footer = make([]string, len(rep.By))
 	if len(g.footer) > 0 {
 		g.footer[0] = "total"
 	}
-	g.footer = append(g.footer, figureCells(rep.Totals)...)
+	g.footer = append(g.footer, figureCells(rep.Totals, list)...)
 	return g
 }
 
-func figureCells(f analyze.Figures) []string {
+// discounted reports whether a negotiated discount makes the list cost of
+// the totals or of any group differ from its effective cost.
+func discounted(rep *analyze.Report) bool {
+	if rep.Totals.ListCostUSD != rep.Totals.EffectiveCostUSD {
+		return true
+	}
+	return slices.ContainsFunc(rep.Groups, func(g analyze.Group) bool {
+		return g.ListCostUSD != g.EffectiveCostUSD
+	})
+}
+
+// figureCells returns the table cells of one row's figures, with the list
+// cost after the cost when list is set.
+func figureCells(f analyze.Figures, list bool) []string {
 	share := ""
 	if f.SharePct != nil {
 		share = Pct(*f.SharePct)
 	}
-	return []string{
+	cells := []string{
 		Count(f.Requests), Count(f.InputTokens), Count(f.CacheReadTokens),
-		Count(f.CacheWriteTokens), Count(f.OutputTokens), USD(f.CostUSD), share,
-		USD(f.CostPerRequestUSD),
+		Count(f.CacheWriteTokens), Count(f.OutputTokens), USD(f.CostUSD),
 	}
+	if list {
+		cells = append(cells, USD(f.ListCostUSD))
+	}
+	return append(cells, share, USD(f.CostPerRequestUSD))
 }
 
+// csvFigureHeader names the CSV figure columns. cost_usd is the effective
+// cost and list_cost_usd the cost at list prices: the column is in every
+// report, equal to cost_usd when no discount applies, so that programs
+// read the same header whatever the config.
 var csvFigureHeader = []string{
 	"requests", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
-	"output_tokens", "reasoning_tokens", "cost_usd", "unpriced_requests", "unknown_cost_requests",
+	"output_tokens", "reasoning_tokens", "cost_usd", "list_cost_usd", "unpriced_requests", "unknown_cost_requests",
 	"cache_hit_ratio", "cost_per_request_usd", "share_pct",
 }
 
@@ -149,8 +178,8 @@ func csvFigures(f analyze.Figures) []string {
 	i := func(v int64) string { return strconv.FormatInt(v, 10) }
 	return []string{
 		i(f.Requests), i(f.InputTokens), i(f.CacheReadTokens), i(f.CacheWrite5mTokens), i(f.CacheWrite1hTokens),
-		i(f.OutputTokens), i(f.ReasoningTokens), Exact(f.CostUSD), i(f.UnpricedRequests), i(f.UnknownCostRequests),
-		Exact(f.CacheHitRatio), Exact(f.CostPerRequestUSD), share,
+		i(f.OutputTokens), i(f.ReasoningTokens), Exact(f.CostUSD), Exact(f.ListCostUSD), i(f.UnpricedRequests),
+		i(f.UnknownCostRequests), Exact(f.CacheHitRatio), Exact(f.CostPerRequestUSD), share,
 	}
 }
 
