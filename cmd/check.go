@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -56,14 +57,16 @@ func newCheckCmd(a *app) *cobra.Command {
 costctl report or costctl simulate with --format json, split the change
 into volume, mix, price and tokens-per-request effects, and judge warn and
 fail thresholds. Several --current files (shards of parallel jobs) are
-merged; without --current the current figures come from the store over
---since/--until. Windows of different lengths are compared per day.
+merged by adding them up, so each file may be given once; without --current
+the current figures come from the store over --since/--until. Windows of
+different lengths are compared per day.
 
 Thresholds come from the flags and from the config section
 budgets.thresholds, each with a warn and a fail level:
   ` + strings.Join(check.ThresholdNames, ", ") + `
-A flag overrides the config. A fail-level breach exits 1 after all output
-is written; a warn-level one exits 0.`,
+A flag overrides the config. The warn level must not be above the fail
+level. A fail-level breach exits 1 after all output is written; a
+warn-level one exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			opts, err := a.checkOptions()
@@ -121,6 +124,9 @@ func (a *app) checkOptions() (checkOptions, error) {
 	if opts.baseline == "" && !opts.monthToDate {
 		return opts, usageErrorf("--baseline is required: a document written by costctl report --format json (or use --month-to-date)")
 	}
+	if err := rejectRepeatedFiles(opts.current); err != nil {
+		return opts, err
+	}
 	if err := checkDims(opts.by); err != nil {
 		return opts, err
 	}
@@ -155,11 +161,15 @@ func (a *app) checkThresholds() (map[string]check.Level, error) {
 			return nil, usageErrorf("config budgets.thresholds.%s: unknown threshold; use any of %s", name, strings.Join(check.ThresholdNames, ", "))
 		}
 	}
+	// sources names where each level was set ("increase_usd.warn" to a
+	// flag or config key), for the error about levels out of order.
+	sources := map[string]string{}
 	for _, name := range check.ThresholdNames {
 		var l check.Level
 		for _, level := range []string{"warn", "fail"} {
 			if key := "budgets.thresholds." + name + "." + level; a.v.IsSet(key) {
 				setLevel(&l, level, a.v.GetFloat64(key))
+				sources[name+"."+level] = "config " + key
 			}
 		}
 		levels[name] = l
@@ -170,9 +180,53 @@ func (a *app) checkThresholds() (map[string]check.Level, error) {
 			l := levels[t.threshold]
 			setLevel(&l, t.level, a.v.GetFloat64(key))
 			levels[t.threshold] = l
+			sources[t.threshold+"."+t.level] = "--" + t.flag
 		}
 	}
-	return levels, nil
+	return levels, checkLevelOrder(levels, sources)
+}
+
+// checkLevelOrder rejects a threshold whose warn level is above its fail
+// level: a value between the two would fail without a warning first.
+func checkLevelOrder(levels map[string]check.Level, sources map[string]string) error {
+	for _, name := range check.ThresholdNames {
+		l := levels[name]
+		if l.Warn == nil || l.Fail == nil || *l.Warn <= *l.Fail {
+			continue
+		}
+		return usageErrorf("threshold %s: warn level %g (%s) is above fail level %g (%s); set the warn level at or below the fail level",
+			name, *l.Warn, sources[name+".warn"], *l.Fail, sources[name+".fail"])
+	}
+	return nil
+}
+
+// rejectRepeatedFiles rejects a --current file given twice, under the same
+// or another path: shards are merged by adding them up, so a repeated file
+// would count its traffic twice.
+func rejectRepeatedFiles(paths []string) error {
+	for i, p := range paths {
+		for _, q := range paths[:i] {
+			if !sameFile(p, q) {
+				continue
+			}
+			if p == q {
+				return usageErrorf("--current %s is given twice: give each shard once, because shards are added up", p)
+			}
+			return usageErrorf("--current %s and %s are the same file: give each shard once, because shards are added up", q, p)
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether two paths name one file. Paths that cannot be
+// read are compared as cleaned text; reading them reports the error later.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	infoA, errA := os.Stat(a)
+	infoB, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(infoA, infoB)
 }
 
 func isSet(l check.Level) bool { return l.Warn != nil || l.Fail != nil }

@@ -71,6 +71,9 @@ func (a *app) budgetLevel(key string) (analyze.BudgetLevel, error) {
 			l.Fail = &v
 		}
 	}
+	if l.Warn != nil && l.Fail != nil && *l.Warn > *l.Fail {
+		return l, usageErrorf("config %s: warn level %g is above fail level %g; set the warn level at or below the fail level", key, *l.Warn, *l.Fail)
+	}
 	return l, nil
 }
 

@@ -74,6 +74,13 @@ func TestCompareEffects(t *testing.T) {
 		{"summariser cell", doc("base.json", cell("a", "m1", 10, 1000, 1.0, 500, 1.0), cell("b", "m2", 10, 1000, 3.0, 0, 0), cell("s", "m1", 0, 100, 1.0, 0, 0)),
 			doc("cur.json", cell("a", "m1", 20, 2000, 2.0, 1000, 2.0), cell("b", "m2", 20, 2000, 6.0, 0, 0), cell("s", "m1", 0, 300, 3.0, 0, 0)),
 			7, 6, 0, 0, 1},
+		// A summariser cell s new in the current side (no request, 100
+		// input tokens at $0.01, $1) beside unchanged traffic: N¹/N⁰ = 1,
+		// so its volume is 0 and its whole cost is tokens, not mix, since
+		// mix counts requests and s has none. Change 1.
+		{"new summariser cell", baselineDoc(),
+			doc("cur.json", cell("a", "m1", 10, 1000, 1.0, 500, 1.0), cell("b", "m2", 10, 1000, 3.0, 0, 0), cell("s", "m1", 0, 100, 1.0, 0, 0)),
+			1, 0, 0, 0, 1},
 		// N⁰ = 0: the whole change, C¹ = 5, is volume.
 		{"empty baseline", doc("base.json"), baselineDoc(), 5, 5, 0, 0, 0},
 		// Everything vanished: N¹ = 0, volume = −20·5/20 = −5.

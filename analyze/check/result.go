@@ -81,6 +81,14 @@ type CellChange struct {
 	Change
 }
 
+// SummariserCalls reports whether the cell is simulate's summariser calls:
+// cost without a request on either side. Its key and model match the cell
+// of the requests beside it, and a label that leaves out the default
+// service tier cannot show its empty one, so labels must mark it.
+func (c CellChange) SummariserCalls() bool {
+	return c.BaselineRequests == 0 && c.CurrentRequests == 0 && (c.BaselineCostUSD != 0 || c.CurrentCostUSD != 0)
+}
+
 // Options are the inputs of a check besides the two documents.
 type Options struct {
 	By          []string         // group dimensions, a subset of the compared ones

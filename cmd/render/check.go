@@ -153,7 +153,7 @@ func groupsGrid(res *check.Result, groups []check.GroupChange, md bool) grid {
 func cellsGrid(cells []check.CellChange, md bool) grid {
 	g := grid{header: append([]string{"cell"}, changeHeader...)}
 	for _, c := range cells {
-		g.rows = append(g.rows, append([]string{cellText(cellLabel(c.CellRef), md)}, changeCells(c.Change)...))
+		g.rows = append(g.rows, append([]string{cellText(cellLabel(c), md)}, changeCells(c.Change)...))
 	}
 	g.numeric = numericAfterFirst(len(g.header))
 	return g
@@ -187,8 +187,9 @@ func keyText(by []string, key map[string]any) string {
 }
 
 // cellLabel names a cell by its key values, model and any price modifier
-// that is not the default.
-func cellLabel(c check.CellRef) string {
+// that is not the default, and marks simulate's summariser calls, which
+// would otherwise share the label of the requests beside them.
+func cellLabel(c check.CellChange) string {
 	parts := []string{}
 	for _, k := range sortedKeys(c.Key) {
 		parts = append(parts, fmt.Sprint(c.Key[k]))
@@ -204,6 +205,9 @@ func cellLabel(c check.CellRef) string {
 		if v != "" {
 			parts = append(parts, v)
 		}
+	}
+	if c.SummariserCalls() {
+		parts = append(parts, "summariser calls")
 	}
 	return strings.Join(parts, " / ")
 }

@@ -137,3 +137,26 @@ func TestSignedUSD(t *testing.T) {
 		}
 	}
 }
+
+func TestCellLabelSummariserCalls(t *testing.T) {
+	ref := check.CellRef{Key: map[string]any{"endpoint": "chat_coach"}, Model: "claude-haiku-4-5"}
+	requests := ref
+	requests.ServiceTier = "standard"
+	cases := []struct {
+		name string
+		cell check.CellChange
+		want string
+	}{
+		{"requests", check.CellChange{CellRef: requests, Change: check.Change{BaselineRequests: 3, CurrentRequests: 3, CurrentCostUSD: 0.0067}},
+			"chat_coach / claude-haiku-4-5"},
+		{"summariser calls", check.CellChange{CellRef: ref, Change: check.Change{CurrentCostUSD: 0.005}},
+			"chat_coach / claude-haiku-4-5 / summariser calls"},
+		// No request and no cost: requests of unknown cost, not summaries.
+		{"no usage", check.CellChange{CellRef: ref}, "chat_coach / claude-haiku-4-5"},
+	}
+	for _, tc := range cases {
+		if got := cellLabel(tc.cell); got != tc.want {
+			t.Errorf("%s: cellLabel = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
