@@ -2,11 +2,13 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/analyze/ingest"
 	"github.com/costctl/costctl/analyze/store"
 	"github.com/costctl/costctl/analyze/store/clickhouse"
 )
@@ -29,7 +31,9 @@ COSTCTL_CLICKHOUSE_USER and COSTCTL_CLICKHOUSE_PASSWORD. Each request keeps
 the price table version that priced it. Copying into a store that already
 holds some of the requests is safe: each request is kept once, the most
 complete copy winning as in ingest. Bill lines are recorded with the source
-store as their source file.`,
+store as their source file. The target takes the source's id hashing
+(ingest --hash-ids) and key fingerprint; a target whose requests keep ids
+otherwise, or under another key, exits 2 and receives nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			opts := migrateOptions{from: a.v.GetString("migrate.from"), to: a.v.GetString("migrate.to")}
@@ -60,6 +64,16 @@ func (a *app) runMigrate(ctx context.Context, opts migrateOptions) error {
 	}
 	defer dst.Close()
 
+	// The target takes the source's id hashing, so that later ingests
+	// into it follow the same choice and key.
+	err = ingest.CopyIDHashing(ctx, src, dst)
+	var hashing *ingest.IDHashingError
+	if errors.As(err, &hashing) {
+		return usageErrorf("migrate to %s: %w", clickhouse.Redact(opts.to), err)
+	}
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("migrate: %w", err))
+	}
 	requests, err := copyRequests(ctx, src, dst)
 	if err != nil {
 		return withCode(ExitRuntime, fmt.Errorf("migrate: %w", err))

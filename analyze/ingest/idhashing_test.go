@@ -122,3 +122,29 @@ func TestIDHashingOfEmptyStore(t *testing.T) {
 		t.Errorf("recorded mode %q, want %q", mode, idsHashed)
 	}
 }
+
+func TestCopyIDHashing(t *testing.T) {
+	ctx := context.Background()
+	src := storeWith(t, "hmac:b0344c61d8db38535ca8afceaf0bf12b")
+	if err := checkIDHashing(ctx, src, rfc4231Key); err != nil {
+		t.Fatal(err)
+	}
+
+	empty := storeWith(t)
+	if err := CopyIDHashing(ctx, src, empty); err != nil {
+		t.Fatalf("copy into an empty store: %v", err)
+	}
+	if mode, _, _ := empty.Meta(ctx, metaIDHashing); mode != idsHashed {
+		t.Errorf("target mode %q, want %q", mode, idsHashed)
+	}
+	if fingerprint, _, _ := empty.Meta(ctx, metaKeyFingerprint); fingerprint != "9d0bb3874ff9f1e8ea4cd728466797bb" {
+		t.Errorf("target key fingerprint %q, want the source's 9d0bb387...", fingerprint)
+	}
+
+	wantHashingError(t, CopyIDHashing(ctx, src, storeWith(t, "alice")), "keeps user and customer ids hashed and the target store plain")
+	other := storeWith(t, "hmac:0123")
+	if err := checkIDHashing(ctx, other, otherKey); err != nil {
+		t.Fatal(err)
+	}
+	wantHashingError(t, CopyIDHashing(ctx, src, other), "different keys")
+}
