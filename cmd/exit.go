@@ -19,7 +19,8 @@ const exitCodesHelp = `Exit codes:
   0  success (warnings such as unpriced models do not fail)
   1  check found a fail-level regression
   2  usage, configuration or input error; nothing was stored
-  3  partial ingest: some lines were rejected, every valid one was stored
+  3  partial ingest: some lines were rejected or a compressed file ended early,
+     every valid one was stored
   4  runtime failure: I/O error, disk full, store locked, store from a newer costctl`
 
 // ExitError carries the exit code the top level must return for an error.

@@ -168,17 +168,18 @@ func (a *app) inputs(paths []string) []ingest.Input {
 }
 
 // ingestExit maps the summary to the documented exit codes: 2 when
-// problems left nothing stored, 3 when some lines or files were rejected
-// but every valid request was stored.
+// problems left nothing stored, 3 when some lines or files were rejected,
+// or a compressed file ended early, but every valid request was stored.
 func ingestExit(sum *ingest.Summary) error {
-	problems := sum.RejectedLines() + int64(len(sum.FileErrors))
+	problems := sum.RejectedLines() + int64(len(sum.FileErrors)) + int64(len(sum.Truncated))
 	if problems == 0 {
 		return nil
 	}
 	if sum.Requests == 0 {
 		return usageErrorf("nothing stored: %d inputs or lines rejected", problems)
 	}
-	return withCode(ExitPartial, fmt.Errorf("partial ingest: %d lines rejected, %d inputs unreadable; every valid request was stored", sum.RejectedLines(), len(sum.FileErrors)))
+	return withCode(ExitPartial, fmt.Errorf("partial ingest: %d lines rejected, %d inputs unreadable, %d compressed files truncated; every valid request was stored",
+		sum.RejectedLines(), len(sum.FileErrors), len(sum.Truncated)))
 }
 
 // fieldMap merges the dimensions: config section with the --map flags; a

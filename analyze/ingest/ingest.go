@@ -115,6 +115,10 @@ func (s *sink) readStrict(ctx context.Context, in Input, lopts logs.Options) err
 		s.summary.Examples = append(s.summary.Examples, c.first...)
 		err = fmt.Errorf("%s: --strict: %d lines rejected, nothing stored from this input", in.Name(), c.rejected)
 	}
+	var cut *logs.TruncatedError
+	if errors.As(err, &cut) {
+		err = fmt.Errorf("%w; --strict: nothing stored from %s", err, in.Name())
+	}
 	if err != nil {
 		s.summary.FileErrors = append(s.summary.FileErrors, err.Error())
 		return nil
@@ -144,8 +148,27 @@ func (s *sink) record(ctx context.Context, in Input, lopts logs.Options) error {
 	if isStoreError(err) || ctx.Err() != nil {
 		return err
 	}
-	s.summary.FileErrors = append(s.summary.FileErrors, err.Error())
+	if err = s.noteTruncated(err); err != nil {
+		s.summary.FileErrors = append(s.summary.FileErrors, err.Error())
+	}
 	return nil
+}
+
+// noteTruncated records each compressed file of err that ends early and
+// returns the rest of err. Such a file was read up to its cut, so the next
+// ingest of the complete file stores only the requests after it.
+func (s *sink) noteTruncated(err error) error {
+	var rest []error
+	for _, e := range leafErrors(err) {
+		var cut *logs.TruncatedError
+		if !errors.As(e, &cut) {
+			rest = append(rest, e)
+			continue
+		}
+		s.summary.Truncated = append(s.summary.Truncated, cut.Error()+
+			"; the requests on those lines were stored, and ingesting the complete file under the same name later adds the rest without counting any twice")
+	}
+	return errors.Join(rest...)
 }
 
 // isStoreError separates a failure of the store (fatal for the run) from a

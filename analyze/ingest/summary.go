@@ -28,6 +28,9 @@ type Summary struct {
 	Examples   []string         `json:"rejected_examples"`
 	Unpriced   []UnpricedModel  `json:"unpriced_models"`
 	Billing    []BillingFile    `json:"billing_files"`
+	// Truncated describes each compressed file that ends early. The
+	// requests on its whole lines were stored.
+	Truncated []string `json:"truncated_files"`
 	// WithoutID counts requests read with no provider response id. Their
 	// store identity includes the source file and line, so a renamed or
 	// copied file stores them again.
@@ -45,7 +48,7 @@ type UnpricedModel struct {
 
 func newSummary() *Summary {
 	return &Summary{
-		Kind: "ingest", Files: []logs.FileResult{}, FileErrors: []string{}, Examples: []string{},
+		Kind: "ingest", Files: []logs.FileResult{}, FileErrors: []string{}, Truncated: []string{}, Examples: []string{},
 		Rejected: map[string]int64{}, Unpriced: []UnpricedModel{}, unpriced: map[[2]string]*UnpricedModel{},
 	}
 }

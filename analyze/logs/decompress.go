@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -25,9 +26,37 @@ func decompress(r io.Reader) (io.Reader, func(), error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("open gzip stream: %w", err)
 		}
-		return zr, func() { zr.Close() }, nil
+		return truncationReader{r: zr, compression: "gzip"}, func() { zr.Close() }, nil
 	case bytes.HasPrefix(head, zstdMagic):
-		return newZstdReader(br)
+		zr, closeZstd, err := newZstdReader(br)
+		if err != nil {
+			return nil, nil, err
+		}
+		return truncationReader{r: zr, compression: "zstd"}, closeZstd, nil
 	}
 	return br, func() {}, nil
+}
+
+// truncatedStream is the read error of a compressed stream that ends
+// before its end marker, as a cut-off download or copy leaves it.
+type truncatedStream struct{ compression string }
+
+func (e *truncatedStream) Error() string {
+	return "truncated " + e.compression + " archive: unexpected end of file"
+}
+
+// truncationReader turns a decompressor's io.ErrUnexpectedEOF into a
+// *truncatedStream, so the file reader can tell a cut-off archive from an
+// I/O failure.
+type truncationReader struct {
+	r           io.Reader
+	compression string
+}
+
+func (t truncationReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = &truncatedStream{compression: t.compression}
+	}
+	return n, err
 }

@@ -102,3 +102,17 @@ func (e *NotALogError) Error() string {
 
 // Unwrap returns ErrNotALog so callers can test with errors.Is.
 func (e *NotALogError) Unwrap() error { return ErrNotALog }
+
+// TruncatedError names a compressed file that ends before its compressed
+// stream does. The requests on its whole lines were passed to the sink
+// before the error was returned; a last line cut in two was not.
+type TruncatedError struct {
+	Source      string
+	Compression string // gzip or zstd
+	Lines       int64  // whole lines read before the end
+}
+
+// Error names the file and the number of whole lines before its end.
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("%s: the file ends early (truncated %s archive) after %d whole lines", e.Source, e.Compression, e.Lines)
+}

@@ -17,9 +17,10 @@ var logExtensions = []string{".jsonl", ".json", ".csv", ".ndjson"}
 // ReadPath reads a file, or every log file under a directory, walked
 // recursively in lexical order. Symbolic links are followed; a directory
 // reached twice (a link loop) is read once. In a directory walk a file
-// that is no log does not stop the walk: its *NotALogError is joined into
-// the returned error after every other file was read. Any other error
-// stops the walk at once.
+// that is no log, or a compressed file cut off early, does not stop the
+// walk: its *NotALogError or *TruncatedError is joined into the returned
+// error after every other file was read. Any other error stops the walk at
+// once.
 func ReadPath(ctx context.Context, path string, opts Options, sink Sink) ([]FileResult, error) {
 	if _, err := lookupFormat(opts.Format); err != nil {
 		return nil, err
@@ -42,7 +43,8 @@ func ReadPath(ctx context.Context, path string, opts Options, sink Sink) ([]File
 
 	w := walker{ctx: ctx, opts: opts, sink: sink, visited: map[string]bool{}}
 	err = w.walk(abs)
-	return w.results, errors.Join(append([]error{err}, w.notLogs...)...)
+	errs := append([]error{err}, w.notLogs...)
+	return w.results, errors.Join(append(errs, w.truncated...)...)
 }
 
 func readFile(ctx context.Context, path string, opts Options, sink Sink) (FileResult, error) {
@@ -85,6 +87,9 @@ type walker struct {
 	visited map[string]bool // directories read, by their resolved path
 	results []FileResult
 	notLogs []error
+	// truncated holds the *TruncatedError of each cut-off compressed file,
+	// which does not stop the walk either.
+	truncated []error
 }
 
 func (w *walker) walk(dir string) error {
@@ -133,6 +138,11 @@ func (w *walker) visit(path string) error {
 		return nil
 	}
 	w.results = append(w.results, res)
+	var cut *TruncatedError
+	if errors.As(err, &cut) {
+		w.truncated = append(w.truncated, err)
+		return nil
+	}
 	return err
 }
 

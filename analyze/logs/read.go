@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -47,6 +48,10 @@ func ReadReader(ctx context.Context, name string, r io.Reader, opts Options, sin
 	fr := newFileReader(ctx, name, opts, sink)
 	err = fr.read(content, forced)
 	fr.res.Lines = fr.tr.lines()
+	var cut *truncatedStream
+	if errors.As(err, &cut) {
+		err = &TruncatedError{Source: name, Compression: cut.compression, Lines: fr.tr.wholeLines()}
+	}
 	if fr.mapper != nil {
 		fr.res.Warnings = append(fr.res.Warnings, fr.mapper.missing(name, true)...)
 	}

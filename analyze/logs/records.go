@@ -58,10 +58,16 @@ func (t *lineTracker) lineAt(off int64) int64 {
 	return t.passed + 1
 }
 
+// wholeLines returns the number of lines read up to and including their
+// newline.
+func (t *lineTracker) wholeLines() int64 {
+	return t.passed + int64(len(t.pending)-t.head)
+}
+
 // lines returns the number of lines read, counting a last line without a
 // newline.
 func (t *lineTracker) lines() int64 {
-	n := t.passed + int64(len(t.pending)-t.head)
+	n := t.wholeLines()
 	if t.pos > 0 && t.last != '\n' {
 		n++
 	}

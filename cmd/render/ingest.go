@@ -34,6 +34,9 @@ func IngestSummary(w io.Writer, s *ingest.Summary) error {
 	for _, e := range s.FileErrors {
 		fmt.Fprintf(w, "not read: %s\n", e)
 	}
+	for _, t := range s.Truncated {
+		fmt.Fprintf(w, "partly read: %s\n", t)
+	}
 	for _, m := range s.Unpriced {
 		fmt.Fprintf(w, "unpriced: %s of model %q (provider %q) stored without a cost; add the model with --prices FILE\n",
 			plural(m.Requests, "request line"), m.Model, m.Provider)
