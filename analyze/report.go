@@ -34,6 +34,45 @@ type Report struct {
 	Credits []CreditLine `json:"credits,omitempty"`
 	// VsLoggedCost is set by report --vs-logged-cost.
 	VsLoggedCost *LoggedCostComparison `json:"vs_logged_cost,omitempty"`
+
+	stream *cellStream // set by ReportOptions.StreamCells
+}
+
+// cellStream is what EachCell needs to build the cell documents late.
+type cellStream struct {
+	cells []Cell
+	table *pricing.Table
+	by    []string
+}
+
+// StreamsCells reports whether the cell documents are built by EachCell
+// instead of being held in Cells.
+func (r *Report) StreamsCells() bool { return r.stream != nil }
+
+// EachCell calls fn with every cell document in order: those in Cells, or
+// for a report built with StreamCells, each one built just before fn gets
+// it, so fn must not keep the pointer.
+func (r *Report) EachCell(fn func(*CellDoc) error) error {
+	if r.stream == nil {
+		for i := range r.Cells {
+			if err := fn(&r.Cells[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	pc := newCellPricer(r.stream.table)
+	for i := range r.stream.cells {
+		_, doc, err := pc.price(&r.stream.cells[i], r.stream.by)
+		if err != nil {
+			return err
+		}
+		if err := fn(&doc); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Window is the time range a document covers; nil ends are open.
@@ -72,6 +111,10 @@ type ReportOptions struct {
 	// groups and totals (table, CSV, Markdown). JSON documents must keep
 	// their cells: check explains changes with them.
 	OmitCells bool
+	// StreamCells leaves Report.Cells empty too, but EachCell builds every
+	// cell's document while it is written, so a JSON report of many cells
+	// is never held whole in memory.
+	StreamCells bool
 }
 
 // BuildReport prices the cells with table and groups them by opts.By.
@@ -100,6 +143,9 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 		noteUnpriced(unpriced, c, &t)
 	}
 
+	if opts.StreamCells {
+		rep.stream = &cellStream{cells: cells, table: table, by: opts.By}
+	}
 	rep.Totals = total.figures()
 	addCredits(rep, &total, table.Adjustments().Credits, opts)
 	rep.Groups = sortedGroups(groups, opts.By, &total, opts.Top)
@@ -114,7 +160,7 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 // priceCell prices c and appends its document form to rep.Cells unless
 // opts.OmitCells is set.
 func priceCell(pc *cellPricer, c *Cell, opts ReportOptions, rep *Report) (tally, error) {
-	if opts.OmitCells {
+	if opts.OmitCells || opts.StreamCells {
 		return pc.priceInto(c, nil)
 	}
 	t, doc, err := pc.price(c, opts.By)

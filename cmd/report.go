@@ -176,8 +176,10 @@ func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Rep
 		// Only the JSON document carries cells; check builds its own
 		// reports with no format set and needs them.
 		OmitCells: opts.format != "" && opts.format != render.FormatJSON,
-		Window:    analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
-		Loc:       opts.loc,
+		// A month-to-date document embeds the report and encodes it whole.
+		StreamCells: opts.format == render.FormatJSON && !opts.monthToDate,
+		Window:      analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
+		Loc:         opts.loc,
 	})
 	if err != nil || !opts.vsLogged {
 		return rep, err

@@ -39,7 +39,7 @@ func Report(w io.Writer, rep *analyze.Report, format string) error {
 	var err error
 	switch format {
 	case FormatJSON:
-		return JSON(w, rep)
+		return reportJSON(w, rep)
 	case FormatCSV:
 		return reportCSV(w, rep)
 	case FormatMarkdown:
