@@ -128,10 +128,10 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 	}
 	defer st.Close()
 
-	bar := newProgress(a.io, "ingesting", false)
+	bar := newProgress(a.io, "ingesting", inputBytes(opts.paths), false)
 	sum, err := ingest.Run(ctx, st, table, a.inputs(opts.paths), ingest.Options{
 		Format: opts.inputFormat, AssumeTime: opts.assumeTime, Strict: opts.strict, Map: opts.fieldMap,
-		Progress: func(c ingest.Counts) { bar.set(c.Requests) }, HashKey: opts.hashKey,
+		Progress: func(c ingest.Counts) { bar.set(c.Requests, c.Bytes) }, HashKey: opts.hashKey,
 	})
 	bar.stop()
 	var hashing *ingest.IDHashingError

@@ -76,12 +76,13 @@ func (t *fileTracker) Open(path string, f *os.File) (io.Reader, string, bool, er
 	}
 	head, err := readRange(f, 0, hashWindow)
 	if err != nil || !trackable(head) {
-		return f, "", false, err
+		return t.sink.countBytes(f), "", false, err
 	}
 
 	start, unchanged := t.resumePoint(path, f, info)
 	if unchanged {
 		t.unchanged++
+		t.sink.bytesRead.Add(info.Size())
 		return nil, "", true, nil
 	}
 	if _, err := f.Seek(start.Offset, io.SeekStart); err != nil {
@@ -89,7 +90,8 @@ func (t *fileTracker) Open(path string, f *os.File) (io.Reader, string, bool, er
 	}
 	t.cur = &trackedRead{f: f, mtimeNs: info.ModTime().UnixNano(), start: start, count: &newlineCounter{r: f}}
 	t.sink.lineBase = start.Lines
-	return t.cur.count, start.Format, false, nil
+	t.sink.bytesRead.Add(start.Offset)
+	return t.sink.countBytes(t.cur.count), start.Format, false, nil
 }
 
 // trackable reports whether the content starts with '{' after an optional

@@ -33,6 +33,10 @@ type Options struct {
 // Counts are the running totals of an ingest.
 type Counts struct {
 	Lines, Requests, Rejected int64
+	// Bytes counts the input bytes read, compressed as stored, with the
+	// bytes of unchanged files and of already read heads of grown files
+	// that were passed over.
+	Bytes int64
 }
 
 // Run reads every input into st. Inputs that cannot be read at all (not a
@@ -136,6 +140,9 @@ func (s *sink) readStrict(ctx context.Context, in Input, lopts logs.Options) err
 func (s *sink) record(ctx context.Context, in Input, lopts logs.Options) error {
 	if s.files != nil {
 		lopts.Files = s.files
+	}
+	if in.Reader != nil {
+		in.Reader = s.countBytes(in.Reader)
 	}
 	results, err := in.read(ctx, lopts, s)
 	s.summary.Files = append(s.summary.Files, results...)

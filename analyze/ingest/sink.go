@@ -1,6 +1,9 @@
 package ingest
 
 import (
+	"io"
+	"sync/atomic"
+
 	"github.com/costctl/costctl/analyze"
 	"github.com/costctl/costctl/analyze/logs"
 	"github.com/costctl/costctl/analyze/store"
@@ -18,6 +21,9 @@ type sink struct {
 	files    *fileTracker
 	progress func(Counts)
 	counts   Counts
+	// bytesRead is Counts.Bytes, kept apart because the goroutine that
+	// reads a file ahead of the parsers adds to it.
+	bytesRead atomic.Int64
 	summary  *Summary
 	// lineBase is the number of lines before the offset the current file
 	// is read from, added to line numbers so they count from its start.
@@ -59,6 +65,24 @@ func (s *sink) Reject(rej logs.Rejection) error {
 
 func (s *sink) tick() {
 	if s.progress != nil && (s.counts.Requests+s.counts.Rejected)%progressEvery == 0 {
-		s.progress(s.counts)
+		c := s.counts
+		c.Bytes = s.bytesRead.Load()
+		s.progress(c)
 	}
+}
+
+// countBytes returns r counting the bytes read through it into bytesRead.
+func (s *sink) countBytes(r io.Reader) io.Reader {
+	return byteCounter{r: r, n: &s.bytesRead}
+}
+
+type byteCounter struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c byteCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

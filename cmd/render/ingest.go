@@ -67,8 +67,10 @@ func billingSummary(w io.Writer, files []ingest.BillingFile) {
 	}
 }
 
-// plural writes a count and its noun, adding "s" (or "ies" for "copy")
-// unless the count is one.
+// Plural writes a count and its noun, adding "s" (or "ies" for "copy")
+// unless the count is one, for messages printed outside this package.
+func Plural(n int64, noun string) string { return plural(n, noun) }
+
 func plural(n int64, noun string) string {
 	if n == 1 {
 		return "1 " + noun
