@@ -24,7 +24,7 @@ type sink struct {
 	// bytesRead is Counts.Bytes, kept apart because the goroutine that
 	// reads a file ahead of the parsers adds to it.
 	bytesRead atomic.Int64
-	summary  *Summary
+	summary   *Summary
 	// lineBase is the number of lines before the offset the current file
 	// is read from, added to line numbers so they count from its start.
 	lineBase int64
