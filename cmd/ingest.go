@@ -86,6 +86,9 @@ func (a *app) ingestOptions(args []string) (ingestOptions, error) {
 	}
 	opts.listFormats = a.v.GetBool("ingest.list_formats")
 	opts.explain = a.v.GetString("ingest.explain")
+	if err := logs.CheckFormat(opts.inputFormat); err != nil {
+		return opts, usageErrorf("--input-format: %w", err)
+	}
 	if opts.output != render.FormatTable && opts.output != render.FormatJSON {
 		return opts, usageErrorf("--format %q: want table or json", opts.output)
 	}
@@ -171,15 +174,30 @@ func (a *app) inputs(paths []string) []ingest.Input {
 // problems left nothing stored, 3 when some lines or files were rejected,
 // or a compressed file ended early, but every valid request was stored.
 func ingestExit(sum *ingest.Summary) error {
-	problems := sum.RejectedLines() + int64(len(sum.FileErrors)) + int64(len(sum.Truncated))
-	if problems == 0 {
+	problems := ingestProblems(sum)
+	if problems == "" {
 		return nil
 	}
 	if sum.Requests == 0 {
-		return usageErrorf("nothing stored: %d inputs or lines rejected", problems)
+		return usageErrorf("nothing stored: %s", problems)
 	}
-	return withCode(ExitPartial, fmt.Errorf("partial ingest: %d lines rejected, %d inputs unreadable, %d compressed files truncated; every valid request was stored",
-		sum.RejectedLines(), len(sum.FileErrors), len(sum.Truncated)))
+	return withCode(ExitPartial, fmt.Errorf("partial ingest: %s; every valid request was stored", problems))
+}
+
+// ingestProblems lists what went wrong, such as "1 line rejected, 2 inputs
+// unreadable", or returns "" when nothing did.
+func ingestProblems(sum *ingest.Summary) string {
+	var parts []string
+	if n := sum.RejectedLines(); n > 0 {
+		parts = append(parts, render.Plural(n, "line")+" rejected")
+	}
+	if n := len(sum.FileErrors); n > 0 {
+		parts = append(parts, render.Plural(int64(n), "input")+" unreadable")
+	}
+	if n := len(sum.Truncated); n > 0 {
+		parts = append(parts, render.Plural(int64(n), "compressed file")+" truncated")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // fieldMap merges the dimensions: config section with the --map flags; a

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/costctl/costctl/analyze"
+	"github.com/costctl/costctl/cmd/render"
 )
 
 func newRepriceCmd(a *app) *cobra.Command {
@@ -34,8 +35,8 @@ about older table versions.`,
 			if err != nil {
 				return withCode(ExitRuntime, fmt.Errorf("reprice: %w", err))
 			}
-			fmt.Fprintf(a.io.Out, "repriced %d requests with price table %s: %d changed, %d unpriced\n",
-				stats.Requests, table.Version(), stats.Changed, stats.Unpriced)
+			fmt.Fprintf(a.io.Out, "repriced %s with price table %s: %s changed, %s unpriced\n",
+				render.Plural(stats.Requests, "request"), table.Version(), render.Count(stats.Changed), render.Count(stats.Unpriced))
 			return nil
 		},
 	}

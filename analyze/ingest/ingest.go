@@ -117,7 +117,7 @@ func (s *sink) readStrict(ctx context.Context, in Input, lopts logs.Options) err
 	done()
 	if err == nil && !ok {
 		s.summary.Examples = append(s.summary.Examples, c.first...)
-		err = fmt.Errorf("%s: --strict: %d lines rejected, nothing stored from this input", in.Name(), c.rejected)
+		err = fmt.Errorf("%s: --strict: %d %s rejected, nothing stored from this input", in.Name(), c.rejected, lineOrLines(c.rejected))
 	}
 	var cut *logs.TruncatedError
 	if errors.As(err, &cut) {
@@ -176,6 +176,15 @@ func (s *sink) noteTruncated(err error) error {
 			"; the requests on those lines were stored, and ingesting the complete file under the same name later adds the rest without counting any twice")
 	}
 	return errors.Join(rest...)
+}
+
+// lineOrLines returns "line" or "lines" for n. It exists because analyze
+// packages may not import cmd/render, which has the plural helper.
+func lineOrLines(n int64) string {
+	if n == 1 {
+		return "line"
+	}
+	return "lines"
 }
 
 // isStoreError separates a failure of the store (fatal for the run) from a

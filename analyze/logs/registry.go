@@ -97,6 +97,14 @@ func Formats() []FormatInfo {
 
 // lookupFormat returns the named format, nil for an empty name, or an error
 // listing the valid names.
+// CheckFormat returns an error listing the valid format names when name is
+// not one of them. The empty name, which detects each file's format, is
+// valid.
+func CheckFormat(name string) error {
+	_, err := lookupFormat(name)
+	return err
+}
+
 func lookupFormat(name string) (*format, error) {
 	if name == "" {
 		return nil, nil
