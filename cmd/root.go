@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
+
+	"github.com/costctl/costctl/analyze/store"
 )
 
 // app is the state every command shares: the streams and the one viper instance
@@ -30,7 +32,9 @@ func Main(ctx context.Context, args []string, streams *IO) int {
 	root := newRootCmd(streams)
 	root.SetArgs(args)
 
-	err := root.ExecuteContext(ctx)
+	// A store found damaged after it opened (an insert or a query failed)
+	// gets the same next step as one that failed to open.
+	err := store.WithCorruptHelp(root.ExecuteContext(ctx))
 	if err != nil {
 		fmt.Fprintf(streams.Err, "costctl: %v\n", err)
 	}

@@ -12,6 +12,7 @@ import (
 // message for a store that cannot be opened.
 const (
 	sqliteReadOnly = 8  // SQLITE_READONLY
+	sqliteCorrupt  = 11 // SQLITE_CORRUPT
 	sqliteCantOpen = 14 // SQLITE_CANTOPEN
 	sqliteNotADB   = 26 // SQLITE_NOTADB
 )
@@ -56,4 +57,30 @@ type OlderSchemaError struct {
 func (e *OlderSchemaError) Error() string {
 	return fmt.Sprintf("open store: schema version %d is older than %d: open it once without read-only mode (for example with costctl ingest) to migrate it",
 		e.Have, e.Supported)
+}
+
+// CorruptError is a store whose file SQLite reports as damaged
+// (SQLITE_CORRUPT, "database disk image is malformed"). Its message gives
+// the way to recover, because no costctl command can repair such a file.
+type CorruptError struct {
+	Err error
+}
+
+func (e *CorruptError) Error() string {
+	return e.Err.Error() + ": the store file is damaged: restore it from a copy, or ingest the logs again into a new store (--db NEW_PATH); " +
+		"costctl verify lists the damage while the store still opens"
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// WithCorruptHelp returns err as a *CorruptError when SQLite reported the
+// store damaged anywhere in its chain, and err unchanged otherwise. Open
+// applies it, and so should a command that prints an error from reading
+// or writing a store.
+func WithCorruptHelp(err error) error {
+	var done *CorruptError
+	if sqliteCode(err) != sqliteCorrupt || errors.As(err, &done) {
+		return err
+	}
+	return &CorruptError{Err: err}
 }

@@ -87,7 +87,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, hash: hashKey, busyTimeout: opts.BusyTimeout}
 	if err := s.prepare(ctx, opts.ReadOnly); err != nil {
 		db.Close()
-		return nil, err
+		return nil, WithCorruptHelp(err)
 	}
 	return s, nil
 }
