@@ -97,6 +97,11 @@ type UnpricedModel struct {
 	Requests     int64  `json:"requests"`
 	InputTokens  int64  `json:"input_tokens"`
 	OutputTokens int64  `json:"output_tokens"`
+	// StalePrices counts the requests that were priced with a row the
+	// active table does not have (reprice brings them back); the rest of
+	// Requests have a model the table does not know. The JSON carries the
+	// rows in warnings instead.
+	StalePrices int64 `json:"-"`
 }
 
 // ReportOptions are the inputs of a report besides the cells.
@@ -256,6 +261,9 @@ func noteUnpriced(models map[[2]string]*UnpricedModel, c *Cell, t *tally) {
 		models[k] = m
 	}
 	m.Requests += t.unpriced
+	if c.PriceRowID != "" {
+		m.StalePrices += t.unpriced
+	}
 	m.InputTokens += c.Usage.PromptTokens()
 	m.OutputTokens += c.Usage.Tokens[pricing.Output] + c.Usage.Tokens[pricing.AudioOut]
 }

@@ -187,8 +187,14 @@ func csvFigures(f analyze.Figures) []string {
 // models, unknown costs and warnings. Programs read them from the JSON.
 func ReportNotes(w io.Writer, rep *analyze.Report) {
 	for _, m := range rep.UnpricedModels {
-		fmt.Fprintf(w, "note: %s requests of unknown model %q (provider %q) have no price and are not in the cost; add it with --prices FILE\n",
-			Count(m.Requests), m.Model, m.Provider)
+		if m.StalePrices > 0 {
+			fmt.Fprintf(w, "note: the active price table lacks the rows that priced %s of model %q (provider %q), so the cost leaves them out; run costctl reprice, or pass the --prices file they were priced with\n",
+				Plural(m.StalePrices, "request"), m.Model, m.Provider)
+		}
+		if unknown := m.Requests - m.StalePrices; unknown > 0 {
+			fmt.Fprintf(w, "note: unknown model %q (provider %q) has no price, so the cost leaves out %s; add it with --prices FILE\n",
+				m.Model, m.Provider, Plural(unknown, "request"))
+		}
 	}
 	if n := rep.Totals.UnknownCostRequests; n > 0 {
 		fmt.Fprintf(w, "note: %s requests logged no usage; their cost is unknown, not zero\n", Count(n))
