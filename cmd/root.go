@@ -46,6 +46,7 @@ func newRootCmd(streams *IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "costctl",
 		Short:         "Where your LLM API money goes, and what it would cost under another setup",
+		Version:       versionText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(c *cobra.Command, _ []string) error {

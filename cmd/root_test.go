@@ -68,6 +68,16 @@ func TestExitCodesInHelp(t *testing.T) {
 	}
 }
 
+func TestVersionFlag(t *testing.T) {
+	streams, out, _ := TestIO("")
+	if code := Main(context.Background(), []string{"--version"}, streams); code != ExitOK {
+		t.Fatalf("--version exit %d", code)
+	}
+	if !strings.HasPrefix(out.String(), "costctl version ") {
+		t.Errorf("--version printed %q, want it to start with %q", out.String(), "costctl version ")
+	}
+}
+
 // TestConfigUnknownKey checks that a typo in the config file is an error
 // naming the key, not a setting silently ignored.
 func TestConfigUnknownKey(t *testing.T) {

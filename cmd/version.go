@@ -11,3 +11,25 @@ func generatedBy() string {
 	}
 	return "costctl " + v
 }
+
+// versionText is what --version prints: the module version, and for a
+// build from a checkout the commit it was built from.
+func versionText() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			v += " commit " + s.Value
+		}
+		if s.Key == "vcs.modified" && s.Value == "true" {
+			v += " with local changes"
+		}
+	}
+	return v
+}
