@@ -120,7 +120,7 @@ func TestCheckMarkdownSmallKeepsEverything(t *testing.T) {
 	}
 }
 
-func TestSignedUSD(t *testing.T) {
+func TestUSD(t *testing.T) {
 	cases := []struct {
 		in   float64
 		want string

@@ -32,13 +32,13 @@ func creditsGrid(rep *analyze.Report) grid {
 		numeric: []bool{false, false, false, true},
 	}
 	for _, c := range rep.Credits {
-		g.rows = append(g.rows, []string{c.Date, providerLabel(c.Provider), c.Description, SignedUSD(-c.AmountUSD)})
+		g.rows = append(g.rows, []string{c.Date, providerLabel(c.Provider), c.Description, USD(-c.AmountUSD)})
 	}
 	if len(rep.Credits) > 1 {
-		g.rows = append(g.rows, []string{"total credits", "", "", SignedUSD(-*rep.Totals.CreditsUSD)})
+		g.rows = append(g.rows, []string{"total credits", "", "", USD(-*rep.Totals.CreditsUSD)})
 	}
 	less := fmt.Sprintf("cost %s less %s of credits", USD(rep.Totals.EffectiveCostUSD), USD(*rep.Totals.CreditsUSD))
-	g.footer = []string{"net cost", "", less, SignedUSD(*rep.Totals.NetCostUSD)}
+	g.footer = []string{"net cost", "", less, USD(*rep.Totals.NetCostUSD)}
 	return g
 }
 

@@ -129,3 +129,20 @@ func writeReportTable(b *bytes.Buffer, rep *analyze.Report, format string) error
 	}
 	return writeTable(b, reportGrid(rep))
 }
+
+func TestUSDNegativeSignFirst(t *testing.T) {
+	cases := []struct {
+		in   float64
+		want string
+	}{
+		{-0.0024, "-$0.002400"},
+		{-250.5, "-$250.50"},
+		{-1234.5, "-$1,234.50"},
+		{0.0308, "$0.0308"},
+	}
+	for _, tc := range cases {
+		if got := USD(tc.in); got != tc.want {
+			t.Errorf("USD(%g) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

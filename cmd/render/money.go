@@ -9,9 +9,13 @@ import (
 )
 
 // USD formats a dollar amount for people: cents for large amounts, more
-// digits for the fractions of a cent that per-request costs are.
+// digits for the fractions of a cent that per-request costs are, and the
+// sign of a negative amount first ("-$250.50").
 func USD(v float64) string {
-	switch a := abs(v); {
+	if v < 0 {
+		return "-" + USD(-v)
+	}
+	switch a := v; {
 	case a == 0:
 		return "$0.00"
 	case a >= 100:
@@ -21,15 +25,6 @@ func USD(v float64) string {
 	default:
 		return "$" + strconv.FormatFloat(v, 'f', 6, 64)
 	}
-}
-
-// SignedUSD formats an amount that may be negative as USD does, with the
-// sign first: "-$250.50" where USD writes "$-250.50".
-func SignedUSD(v float64) string {
-	if v < 0 {
-		return "-" + USD(-v)
-	}
-	return USD(v)
 }
 
 // Count formats an integer with thousands separators.

@@ -103,7 +103,7 @@ func simulationGroupGrid(sim *simulate.Simulation) grid {
 }
 
 // deltaUSD writes a negative amount as -$1.23, not $-1.23.
-func deltaUSD(v float64) string { return SignedUSD(v) }
+func deltaUSD(v float64) string { return USD(v) }
 
 func optionalPct(v *float64) string {
 	if v == nil {

@@ -60,8 +60,8 @@ var funcs = template.FuncMap{
 	"join": strings.Join,
 	// signedUSD and minusUSD write the credit lines: a credit is stored as
 	// a positive amount and shown as the negative line it is on the bill.
-	"signedUSD": render.SignedUSD,
-	"minusUSD":  func(v float64) string { return render.SignedUSD(-v) },
+	"signedUSD": render.USD,
+	"minusUSD":  func(v float64) string { return render.USD(-v) },
 }
 
 // page parses the layout with the body template of one kind of page.
