@@ -279,8 +279,8 @@ func TestScanRestoresPragmas(t *testing.T) {
 	if err := s.db.QueryRow("PRAGMA temp_store").Scan(&tempStore); err != nil {
 		t.Fatal(err)
 	}
-	if cacheSize != -65536 {
-		t.Errorf("cache_size after scan = %d, want -65536", cacheSize)
+	if cacheSize != -storeCacheKiB {
+		t.Errorf("cache_size after scan = %d, want %d", cacheSize, -storeCacheKiB)
 	}
 	if tempStore != 2 {
 		t.Errorf("temp_store after scan = %d, want 2 (memory)", tempStore)
