@@ -157,6 +157,32 @@ models:
 	}
 }
 
+func TestMergeKeepsServingProviders(t *testing.T) {
+	over := mustParse(t, `
+date: 2026-02-01
+models:
+  - id: claude-sonnet-4-5
+    provider: anthropic
+    rows: [{from: 2026-01-01, prices: {input: 2, output: 10}}]
+`)
+	merged := embedded(t).Merge(over)
+	bedrock := "anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+	// Before the override's first row the built-in row prices Bedrock
+	// traffic as before; from it on, the override's row does.
+	for at, want := range map[string]string{"2025-11-03": "claude-sonnet-4-5@2025-09-29", "2026-02-01": "claude-sonnet-4-5@2026-01-01"} {
+		day, _ := time.Parse(time.DateOnly, at)
+		got, ok := merged.Resolve("aws_bedrock", bedrock, day)
+		if !ok {
+			t.Errorf("at %s the Bedrock model is unpriced after the merge", at)
+			continue
+		}
+		if got.Row.ID != want {
+			t.Errorf("at %s resolved row %s, want %s", at, got.Row.ID, want)
+		}
+	}
+}
+
 func TestEmbeddedModelsSorted(t *testing.T) {
 	models := embedded(t).Models()
 	sorted := slices.IsSortedFunc(models, func(a, b *Model) int {

@@ -200,11 +200,13 @@ func (t *Table) Merge(over *Table) *Table {
 
 // withHistory copies the override o with base's rows that start before
 // o's first row, the last of them cut at that row's start, and with base's
-// match rules beside o's.
+// match rules and serving providers beside o's, so that requests logged
+// through a cloud that serves the model (Bedrock, Vertex AI) stay priced.
 func withHistory(o, base *Model) *Model {
 	merged := *o
 	merged.Names = union(o.Names, base.Names)
 	merged.Patterns = union(o.Patterns, base.Patterns)
+	merged.ServedBy = union(o.ServedBy, base.ServedBy)
 	if merged.MinCacheTokens == 0 {
 		merged.MinCacheTokens = base.MinCacheTokens
 	}
