@@ -155,7 +155,7 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	addCredits(rep, &total, table.Adjustments().Credits, opts)
 	rep.Groups = sortedGroups(groups, opts.By, &total, opts.Top)
 	rep.UnpricedModels = sortedUnpriced(unpriced)
-	rep.Warnings = append(append([]string{}, pc.warnings()...), versionWarnings(opts.StoredVersions, table.Version())...)
+	rep.Warnings = append(append([]string{}, pc.warnings()...), versionWarnings(opts.StoredVersions, table.PricesVersion())...)
 	if hidden := len(groups) - len(rep.Groups); hidden > 0 {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("--top %d shows %d of %d groups; the totals cover all %d", opts.Top, len(rep.Groups), len(groups), len(groups)))
 	}
@@ -288,7 +288,7 @@ func versionWarnings(stored []string, active string) []string {
 	var out []string
 	for _, v := range stored {
 		if v != active {
-			out = append(out, fmt.Sprintf("some requests were priced with price table %s; this report uses the active table %s (run costctl reprice to update the store)", v, active))
+			out = append(out, fmt.Sprintf("some requests were priced with price table %s; the active prices are %s (run costctl reprice to update the store)", v, active))
 		}
 	}
 	return out

@@ -31,12 +31,12 @@ about older table versions.`,
 			}
 			defer st.Close()
 
-			stats, err := st.Reprice(c.Context(), analyze.Pricer{Table: table}, table.Version())
+			stats, err := st.Reprice(c.Context(), analyze.Pricer{Table: table}, table.PricesVersion())
 			if err != nil {
 				return withCode(ExitRuntime, fmt.Errorf("reprice: %w", err))
 			}
 			fmt.Fprintf(a.io.Out, "repriced %s with price table %s: %s changed, %s unpriced\n",
-				render.Plural(stats.Requests, "request"), table.Version(), render.Count(stats.Changed), render.Count(stats.Unpriced))
+				render.Plural(stats.Requests, "request"), table.PricesVersion(), render.Count(stats.Changed), render.Count(stats.Unpriced))
 			return nil
 		},
 	}

@@ -28,11 +28,11 @@ func (a *app) runVerifyClickHouse(ctx context.Context, opts verifyOptions) error
 	if !ok {
 		return withCode(ExitRuntime, fmt.Errorf("store %s: opened as %T, not as a ClickHouse store", db, st))
 	}
-	v, err := ch.Verify(ctx, analyze.Pricer{Table: table}, table.Version())
+	v, err := ch.Verify(ctx, analyze.Pricer{Table: table}, table.PricesVersion())
 	if err != nil {
 		return withCode(ExitRuntime, fmt.Errorf("store %s: %w", db, err))
 	}
-	writeClickHouseVerification(a.io.Out, db, table.Version(), v)
+	writeClickHouseVerification(a.io.Out, db, table.PricesVersion(), v)
 	if !v.OK() {
 		return withCode(ExitRuntime, fmt.Errorf("store %s failed verification", db))
 	}

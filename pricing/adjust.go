@@ -257,7 +257,9 @@ func (m *Money) addBig(v *big.Int) {
 func (t *Table) WithAdjustments(adj Adjustments) *Table {
 	out := *t
 	out.adjust = adj
+	out.pricesVersion = t.PricesVersion()
 	if adj.IsZero() {
+		out.version = out.pricesVersion
 		return &out
 	}
 	data, err := json.Marshal([]any{t.models, adj})

@@ -106,4 +106,7 @@ func TestVersionCoversOverridesAndAdjustments(t *testing.T) {
 	if v := merged.WithAdjustments(Adjustments{}).Version(); v != merged.Version() {
 		t.Errorf("no adjustments changed the version to %s", v)
 	}
+	if adjusted.PricesVersion() != merged.Version() {
+		t.Errorf("prices version with adjustments = %s, want the version of the prices alone %s", adjusted.PricesVersion(), merged.Version())
+	}
 }

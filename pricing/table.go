@@ -22,14 +22,16 @@ const EmbeddedName = "prices.yaml"
 // Table is a parsed, validated price table. It is immutable once built, so
 // one value can be shared by any number of goroutines.
 type Table struct {
-	date     time.Time
-	version  string
-	models   []*Model
-	byID     map[string]*Model
-	byName   map[string]*Model
-	patterns []pattern
-	rows     map[string]*Row
-	adjust   Adjustments
+	date    time.Time
+	version string
+	// pricesVersion is the version before adjustments; empty means version.
+	pricesVersion string
+	models        []*Model
+	byID          map[string]*Model
+	byName        map[string]*Model
+	patterns      []pattern
+	rows          map[string]*Row
+	adjust        Adjustments
 }
 
 type pattern struct {
@@ -241,8 +243,19 @@ func union(a, b []string) []string {
 }
 
 // Version returns the table date and a content hash, such as
-// "2026-12-01+3f9a1c2e".
+// "2026-12-01+3f9a1c2e". The hash covers the adjustments too, so a
+// document names everything that shaped its figures.
 func (t *Table) Version() string { return t.version }
+
+// PricesVersion returns the version of the prices alone, without the
+// adjustments. Stored requests record it: discounts and credits apply when
+// a report is read, so changing them never makes a store need a reprice.
+func (t *Table) PricesVersion() string {
+	if t.pricesVersion != "" {
+		return t.pricesVersion
+	}
+	return t.version
+}
 
 // Date returns the date the table's prices were last checked.
 func (t *Table) Date() time.Time { return t.date }

@@ -50,7 +50,7 @@ func Run(ctx context.Context, st store.Backend, table *pricing.Table, inputs []I
 	if err := checkIDHashing(ctx, st, opts.HashKey); err != nil {
 		return nil, err
 	}
-	w, err := st.OpenWriter(ctx, table.Version())
+	w, err := st.OpenWriter(ctx, table.PricesVersion())
 	if err != nil {
 		return nil, err
 	}
