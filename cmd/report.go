@@ -148,8 +148,13 @@ func (a *app) runReport(ctx context.Context, opts reportOptions) error {
 		if err := render.ReportOnTerminal(w, rep, opts.format, terminal); err != nil {
 			return err
 		}
-		if opts.format == render.FormatTable || opts.format == render.FormatMarkdown {
+		switch opts.format {
+		case render.FormatTable:
 			render.ReportNotes(a.io.Err, rep)
+		case render.FormatMarkdown:
+			// A Markdown report is often posted as it is (a CI comment), so
+			// its notes go in the document.
+			render.MarkdownNotes(w, rep)
 		}
 		return nil
 	})

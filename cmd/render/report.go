@@ -1,12 +1,14 @@
 package render
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/costctl/costctl/analyze"
 )
@@ -180,6 +182,20 @@ func csvFigures(f analyze.Figures) []string {
 		i(f.Requests), i(f.InputTokens), i(f.CacheReadTokens), i(f.CacheWrite5mTokens), i(f.CacheWrite1hTokens),
 		i(f.OutputTokens), i(f.ReasoningTokens), Exact(f.CostUSD), Exact(f.ListCostUSD), i(f.UnpricedRequests),
 		i(f.UnknownCostRequests), Exact(f.CacheHitRatio), Exact(f.CostPerRequestUSD), share,
+	}
+}
+
+// MarkdownNotes writes the notes of ReportNotes as a Markdown list after a
+// blank line, or nothing when there are none.
+func MarkdownNotes(w io.Writer, rep *analyze.Report) {
+	var notes bytes.Buffer
+	ReportNotes(&notes, rep)
+	if notes.Len() == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	for _, line := range strings.Split(strings.TrimSuffix(notes.String(), "\n"), "\n") {
+		fmt.Fprintf(w, "- %s\n", line)
 	}
 }
 
