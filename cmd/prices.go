@@ -117,7 +117,7 @@ own rule). Exit status 2 when there is an error.`,
 			for _, w := range t.Lint() {
 				fmt.Fprintf(a.io.Err, "warning: %s\n", w)
 			}
-			fmt.Fprintf(a.io.Out, "%s: valid, %d models, version %s\n", args[0], len(t.Models()), t.Version())
+			fmt.Fprintf(a.io.Out, "%s: valid, %s, version %s\n", args[0], render.Plural(int64(len(t.Models())), "model"), t.Version())
 			return nil
 		},
 	}

@@ -49,7 +49,7 @@ type UnpricedModel struct {
 func newSummary() *Summary {
 	return &Summary{
 		Kind: "ingest", Files: []logs.FileResult{}, FileErrors: []string{}, Truncated: []string{}, Examples: []string{},
-		Rejected: map[string]int64{}, Unpriced: []UnpricedModel{}, unpriced: map[[2]string]*UnpricedModel{},
+		Rejected: map[string]int64{}, Unpriced: []UnpricedModel{}, Billing: []BillingFile{}, unpriced: map[[2]string]*UnpricedModel{},
 	}
 }
 
