@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -201,21 +202,30 @@ func checkLevelOrder(levels map[string]check.Level, sources map[string]string) e
 }
 
 // rejectRepeatedFiles rejects a --current file given twice, under the same
-// or another path: shards are merged by adding them up, so a repeated file
-// would count its traffic twice.
+// or another path, or a copy of one: shards are merged by adding them up,
+// so a repeated document would count its traffic twice.
 func rejectRepeatedFiles(paths []string) error {
 	for i, p := range paths {
 		for _, q := range paths[:i] {
-			if !sameFile(p, q) {
-				continue
-			}
-			if p == q {
+			switch {
+			case p == q:
 				return usageErrorf("--current %s is given twice: give each shard once, because shards are added up", p)
+			case sameFile(p, q):
+				return usageErrorf("--current %s and %s are the same file: give each shard once, because shards are added up", q, p)
+			case sameContent(p, q):
+				return usageErrorf("--current %s and %s have the same content: give each shard once, because shards are added up", q, p)
 			}
-			return usageErrorf("--current %s and %s are the same file: give each shard once, because shards are added up", q, p)
 		}
 	}
 	return nil
+}
+
+// sameContent reports whether two readable files hold the same bytes. Two
+// shards of real traffic never do, since each lists its own cells.
+func sameContent(a, b string) bool {
+	dataA, errA := os.ReadFile(a)
+	dataB, errB := os.ReadFile(b)
+	return errA == nil && errB == nil && bytes.Equal(dataA, dataB)
 }
 
 // sameFile reports whether two paths name one file. Paths that cannot be
