@@ -16,8 +16,9 @@ var exportProviders = []string{"anthropic", "openai"}
 // leftOutTraffic is the logged traffic of one provider that has no bill
 // lines in the window, so it is not held against the bill.
 type leftOutTraffic struct {
-	tokens int64
-	cost   pricing.Money
+	tokens   int64
+	unpriced int64 // tokens of cells the active table cannot price
+	cost     pricing.Money
 }
 
 // noteBilledProviders records the providers with bill lines in the window:
@@ -46,7 +47,7 @@ func (a *accumulator) cellProvider(c *analyze.Cell) string {
 // leaveOut adds a cell of a provider without a bill to that provider's
 // left-out total instead of to a row.
 func (a *accumulator) leaveOut(provider string, c *analyze.Cell) error {
-	cost, _, err := a.cellCost(c)
+	cost, problem, err := a.cellCost(c)
 	if err != nil {
 		return err
 	}
@@ -57,6 +58,9 @@ func (a *accumulator) leaveOut(provider string, c *analyze.Cell) error {
 		a.leftOut[provider] = t
 	}
 	t.tokens += c.Usage.Total()
+	if problem != "" {
+		t.unpriced += c.Usage.Total()
+	}
 	t.cost.Add(cost)
 	return nil
 }
@@ -74,7 +78,10 @@ func (a *accumulator) warnLeftOut() {
 }
 
 func leftOutMessage(provider string, t *leftOutTraffic) string {
-	amount := fmt.Sprintf("$%s (%d tokens)", usdAmount(t.cost), t.tokens)
+	amount := fmt.Sprintf("$%s (%s tokens)", usdAmount(t.cost), thousands(t.tokens))
+	if t.unpriced > 0 {
+		amount = fmt.Sprintf("$%s (%s tokens, %s of them unpriced)", usdAmount(t.cost), thousands(t.tokens), thousands(t.unpriced))
+	}
 	switch {
 	case provider == "":
 		return fmt.Sprintf("no bill for requests logged without a provider in this window: their logged %s is left out; log the provider with each request", amount)
@@ -94,4 +101,18 @@ func usdAmount(m pricing.Money) string {
 		frac += "0"
 	}
 	return whole + "." + frac
+}
+
+// thousands formats n with comma thousands separators, as reports do.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }

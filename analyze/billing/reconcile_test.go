@@ -317,10 +317,10 @@ func TestReconcileWarnsPerUnbilledProvider(t *testing.T) {
 	rec := f.reconcile(t, f.lines, billing.DimModel)
 
 	want := []string{
-		"no bill for provider aws_bedrock in this window: its logged $0.60 (120000 tokens) is left out; costctl reads only anthropic and openai billing exports",
-		"no bill for provider google in this window: its logged $0.55 (1100000 tokens) is left out; costctl reads only anthropic and openai billing exports",
-		"no bill for provider openai in this window: its logged $0.35 (110000 tokens) is left out; ingest its usage or cost export",
-		"no bill for provider vertex_ai in this window: its logged $0.30 (12000 tokens) is left out; costctl reads only anthropic and openai billing exports",
+		"no bill for provider aws_bedrock in this window: its logged $0.60 (120,000 tokens) is left out; costctl reads only anthropic and openai billing exports",
+		"no bill for provider google in this window: its logged $0.55 (1,100,000 tokens) is left out; costctl reads only anthropic and openai billing exports",
+		"no bill for provider openai in this window: its logged $0.35 (110,000 tokens) is left out; ingest its usage or cost export",
+		"no bill for provider vertex_ai in this window: its logged $0.30 (12,000 tokens) is left out; costctl reads only anthropic and openai billing exports",
 	}
 	if !slices.Equal(rec.Warnings, want) {
 		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(rec.Warnings, "\n"), strings.Join(want, "\n"))
