@@ -216,13 +216,10 @@ func sortedGroups(groups map[string]*groupAcc, by []string, total *tally, top in
 	}
 
 	out := make([]Group, 0, len(accs))
-	totalUSD := total.cost.USD()
+	totalPico := total.cost.Big()
 	for _, g := range accs {
 		f := g.t.figures()
-		share := 0.0
-		if totalUSD > 0 {
-			share = 100 * f.CostUSD / totalUSD
-		}
+		share := sharePct(g.t.cost, totalPico)
 		f.SharePct = &share
 		out = append(out, Group{Key: KeyObject(by, g.key), Figures: f})
 	}
@@ -299,4 +296,16 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// sharePct returns 100 × part ÷ total as the float64 nearest the exact
+// ratio of the picodollar sums, so a group of three fifths shows 60, not
+// 59.99999999999999; 0 when the total is not positive.
+func sharePct(part pricing.Money, total *big.Int) float64 {
+	if total.Sign() <= 0 {
+		return 0
+	}
+	num := new(big.Int).Mul(part.Big(), big.NewInt(100))
+	share, _ := new(big.Rat).SetFrac(num, total).Float64()
+	return share
 }
