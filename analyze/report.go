@@ -38,7 +38,8 @@ type Report struct {
 	stream *cellStream // set by ReportOptions.StreamCells
 }
 
-// cellStream is what EachCell needs to build the cell documents late.
+// cellStream holds the priced cells from which EachCell builds the cell
+// documents while they are written.
 type cellStream struct {
 	cells []Cell
 	table *pricing.Table
@@ -97,10 +98,10 @@ type UnpricedModel struct {
 	Requests     int64  `json:"requests"`
 	InputTokens  int64  `json:"input_tokens"`
 	OutputTokens int64  `json:"output_tokens"`
-	// StalePrices counts the requests that were priced with a row the
-	// active table does not have (reprice brings them back); the rest of
-	// Requests have a model the table does not know. The JSON carries the
-	// rows in warnings instead.
+	// StalePrices counts the requests priced with a row that the active
+	// table does not have, which reprice prices again. The rest of Requests
+	// have a model that the table does not know. JSON names the missing
+	// rows in warnings, so this count stays out of it.
 	StalePrices int64 `json:"-"`
 }
 

@@ -12,8 +12,8 @@ func generatedBy() string {
 	return "costctl " + v
 }
 
-// versionText is what --version prints: the module version, and for a
-// build from a checkout the commit it was built from.
+// versionText returns the text --version prints: the module version, and
+// for a build from a checkout the commit it was built from.
 func versionText() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
