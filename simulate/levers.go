@@ -200,10 +200,10 @@ const (
 
 // coldCache bills a routed request's logged cache reads as cache writes
 // when the new model's cache has not seen the request's prefix key within
-// the TTL: the reads were hits in the old model's cache, which the new model
-// does not share. The key is the logged prefix hash, else the session, else
-// the endpoint, so a conversation warms the new model's cache on its first
-// routed turn and reads from it after that.
+// the TTL. The reads were hits in the old model's cache, which the new
+// model does not share. The key is the logged prefix hash, else the
+// session, else the endpoint. So a conversation warms the new model's
+// cache on its first routed turn and reads from it after that.
 func (s *scenario) coldCache(w *work) {
 	reads := w.Tokens[pricing.CacheRead]
 	writes := w.Tokens[pricing.CacheWrite5m] + w.Tokens[pricing.CacheWrite1h]

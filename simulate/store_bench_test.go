@@ -75,9 +75,9 @@ var benchModels = []struct{ provider, model string }{
 
 // generateTraffic returns n priced requests over 30 days, with times
 // truncated to grain, so that a coarse grain puts several requests at one
-// instant. Each session stays on one endpoint and its input grows turn by
-// turn for up to 12 turns; every fifth request logs a prefix hash, every
-// third a time to first token, and a few have no usage or an unknown model.
+// instant. Each session stays on one endpoint, and its input grows turn by
+// turn for up to 12 turns. Every fifth request logs a prefix hash and every
+// third a time to first token. A few have no usage or an unknown model.
 func generateTraffic(t testing.TB, table *pricing.Table, n int, grain time.Duration) []analyze.Request {
 	t.Helper()
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

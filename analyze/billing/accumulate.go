@@ -282,7 +282,8 @@ func (a *accumulator) priceCell(c *analyze.Cell, r *rowAcc) error {
 }
 
 // cellCost prices a logged cell with its stored price row. A cell that
-// cannot be priced costs nothing, and problem is the warning that says why.
+// cannot be priced costs nothing, and problem is the warning that explains
+// why.
 func (a *accumulator) cellCost(c *analyze.Cell) (cost pricing.Money, problem string, err error) {
 	if c.PriceRowID == "" {
 		return cost, fmt.Sprintf("logged model %q is not in the price table: its requests add tokens but no cost", c.Model), nil

@@ -7,25 +7,25 @@ import (
 
 // copyMerger merges consecutive copies of one request before they reach the
 // store writer. Claude Code writes an assistant message once per content
-// block, each line repeating the usage so far (446 of the 911 usage lines in
-// one set of real transcripts were such copies). Keeping the most complete of a run of copies
-// (analyze.MoreComplete) stores the same row as handing every copy to the
-// store, which applies the same rule, but costs one lookup instead of one
-// per line.
+// block, each line repeating the usage so far: 446 of the 911 usage lines
+// in one set of real transcripts were such copies. Keeping the most complete
+// of a run of copies (analyze.MoreComplete) stores the same row as handing
+// every copy to the store, which applies the same rule, but it costs one
+// lookup instead of one per line.
 type copyMerger struct {
-	held    analyze.Request
-	holding bool
-	merged  int64 // copies dropped here, counted as merged duplicates
+	pending    analyze.Request // the request not yet handed to the writer
+	hasPending bool
+	merged     int64 // copies dropped here, counted as merged duplicates
 }
 
-// add holds r, or merges it into the held request when both carry the same
-// provider response id, and hands the previously held request to w
-// otherwise. Records without an id are never merged: their store identity
-// includes the line, so no two of them are copies.
+// add merges r into the pending request when both carry the same provider
+// response id. Otherwise it hands the pending request to w and keeps r as
+// the new one. Records without an id are never merged, because their store
+// identity includes the line, so no two of them are copies.
 func (m *copyMerger) add(w store.RequestWriter, r *analyze.Request) error {
-	if m.holding && sameRequest(&m.held, r) {
-		if analyze.MoreComplete(r, &m.held) {
-			m.held = *r
+	if m.hasPending && sameRequest(&m.pending, r) {
+		if analyze.MoreComplete(r, &m.pending) {
+			m.pending = *r
 		}
 		m.merged++
 		return nil
@@ -34,18 +34,18 @@ func (m *copyMerger) add(w store.RequestWriter, r *analyze.Request) error {
 	if err := m.flush(w); err != nil {
 		return err
 	}
-	m.held = *r
-	m.holding = true
+	m.pending = *r
+	m.hasPending = true
 	return nil
 }
 
-// flush hands the held request, if any, to w.
+// flush hands the pending request, if any, to w.
 func (m *copyMerger) flush(w store.RequestWriter) error {
-	if !m.holding {
+	if !m.hasPending {
 		return nil
 	}
-	m.holding = false
-	return w.Add(&m.held)
+	m.hasPending = false
+	return w.Add(&m.pending)
 }
 
 func sameRequest(a, b *analyze.Request) bool {

@@ -133,8 +133,9 @@ func skipPlainWords(data []byte, j int) int {
 }
 
 // hasSpecialByte reports whether a byte of x is '"', '\\' or below 0x20.
-// (v - 0x01…) &^ v has a byte's high bit set exactly when some byte of v
-// is zero; with 0x20 in place of 0x01, when some byte is below 0x20.
+// The value (v - 0x01…) &^ v has a byte's high bit set exactly when some
+// byte of v is zero. With 0x20 in place of 0x01, it does so when some byte
+// is below 0x20.
 func hasSpecialByte(x uint64) bool {
 	quote := x ^ (eachByte01 * '"')
 	backslash := x ^ (eachByte01 * '\\')

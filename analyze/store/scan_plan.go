@@ -31,8 +31,8 @@ type scanPlan struct {
 const narrowWindowShare = 10
 
 // sortedParts is the number of parts a sorted scan is split into, at
-// equal times. The parts are sorted at once, so two cores both sort while
-// no row has come out yet; each part costs one more pass over the table.
+// equal times. The parts are sorted at once, so both cores sort before the
+// first row comes out. Each part costs one more pass over the table.
 const sortedParts = 2
 
 // planScans returns the queries that read q's window, in time order:
@@ -41,8 +41,9 @@ const sortedParts = 2
 //
 // NOTE: each part reads its own snapshot of the store, so a scan that
 // runs while another process commits may see the parts at different
-// commits. Each request still comes at most once, because the parts
-// split the time axis.
+// commits. The parts cover disjoint time ranges, but a request whose
+// stored copy is replaced meanwhile by a copy with another time can be
+// read in both parts or in neither.
 func (s *Store) planScans(ctx context.Context, q analyze.Query, priced bool) ([]scanPlan, error) {
 	since, until := windowMillis(q)
 	first, last, ok, err := s.storedSpan(ctx)

@@ -15,10 +15,11 @@ import (
 // strings carry no raw newline, so it occurs once.
 const cellsMarker = "\n  \"cells\": []"
 
-// reportJSON writes rep as JSON(w, rep) would. For a report whose cells are
-// built while written (analyze.ReportOptions.StreamCells), it encodes the
-// rest of the document first and writes each cell as it is built, so memory
-// holds one cell document at a time instead of all of them and their text.
+// reportJSON writes rep as JSON(w, rep) would. A report built with
+// analyze.ReportOptions.StreamCells has its cells built while they are
+// written. For it, reportJSON encodes the rest of the document first and
+// then writes each cell as it is built, so memory holds one cell document
+// at a time instead of all of them and their text.
 func reportJSON(w io.Writer, rep *analyze.Report) error {
 	if !rep.StreamsCells() {
 		return JSON(w, rep)
