@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 var (
@@ -17,25 +18,36 @@ var (
 // decompress returns the content of r, decompressed when it starts with the
 // gzip or zstd magic bytes, so a compressed file is read whatever its name.
 func decompress(r io.Reader) (io.Reader, func(), error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := headReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	release := func() {
+		br.Reset(nil)
+		headReaders.Put(br)
+	}
 	head, _ := br.Peek(len(zstdMagic))
 
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
+			release()
 			return nil, nil, fmt.Errorf("open gzip stream: %w", err)
 		}
-		return truncationReader{r: zr, compression: "gzip"}, func() { zr.Close() }, nil
+		return truncationReader{r: zr, compression: "gzip"}, func() { zr.Close(); release() }, nil
 	case bytes.HasPrefix(head, zstdMagic):
 		zr, closeZstd, err := newZstdReader(br)
 		if err != nil {
+			release()
 			return nil, nil, err
 		}
-		return truncationReader{r: zr, compression: "zstd"}, closeZstd, nil
+		return truncationReader{r: zr, compression: "zstd"}, func() { closeZstd(); release() }, nil
 	}
-	return br, func() {}, nil
+	return br, release, nil
 }
+
+// headReaders keeps the 64 KiB buffers that sniff the magic bytes, one per
+// file read.
+var headReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
 
 // truncatedStream is the read error of a compressed stream that ends
 // before its end marker, as a cut-off download or copy leaves it.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/costctl/costctl/analyze"
@@ -46,6 +47,7 @@ func ReadReader(ctx context.Context, name string, r io.Reader, opts Options, sin
 	defer closeContent()
 
 	fr := newFileReader(ctx, name, opts, sink)
+	defer fr.release()
 	err = fr.read(content, forced)
 	fr.res.Lines = fr.tr.lines()
 	var cut *truncatedStream
@@ -81,7 +83,8 @@ func newFileReader(ctx context.Context, name string, opts Options, sink Sink) *f
 
 func (fr *fileReader) read(content io.Reader, forced *format) error {
 	fr.tr = &lineTracker{r: content}
-	fr.br = bufio.NewReaderSize(fr.tr, readBufferBytes)
+	fr.br = contentReaders.Get().(*bufio.Reader)
+	fr.br.Reset(fr.tr)
 
 	base, err := skipBOM(fr.br)
 	if err != nil {
@@ -103,6 +106,22 @@ func (fr *fileReader) read(content io.Reader, forced *format) error {
 	default:
 		return fr.readText(forced)
 	}
+}
+
+// contentReaders keeps the 1 MiB read buffers between files: a directory
+// of small transcripts would otherwise allocate and zero one per file, and
+// the kernel would fault in fresh pages for every read into it.
+var contentReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufferBytes) }}
+
+// release returns the read buffer to the pool. Every record handed to the
+// sink has been copied out of it by then.
+func (fr *fileReader) release() {
+	if fr.br == nil {
+		return
+	}
+	fr.br.Reset(nil)
+	contentReaders.Put(fr.br)
+	fr.br = nil
 }
 
 func (fr *fileReader) wrap(err error) error {
