@@ -28,8 +28,9 @@ func scanClaudeCode(data []byte) (line claudeCodeLine, ok bool) {
 	if start == len(data) || data[start] != '{' || !validJSON(data) {
 		return line, false
 	}
-	top, ok := objectFields(data[start:], claudeCodeTopKeys)
-	if !ok {
+	var buf [6][]byte
+	top := buf[:len(claudeCodeTopKeys)]
+	if !objectFields(data[start:], claudeCodeTopKeys, top) {
 		return line, false
 	}
 	if !decodeClaudeCodeTop(top, &line) {
@@ -70,8 +71,9 @@ func decodeClaudeCodeMessage(raw []byte, line *claudeCodeLine) bool {
 	if raw[0] != '{' {
 		return false
 	}
-	fields, ok := objectFields(raw, claudeCodeMessageKeys)
-	if !ok {
+	var buf [3][]byte
+	fields := buf[:len(claudeCodeMessageKeys)]
+	if !objectFields(raw, claudeCodeMessageKeys, fields) {
 		return false
 	}
 	id, model, usage := fields[0], fields[1], fields[2]
@@ -113,8 +115,9 @@ func decodeUsage(raw []byte, dst **anthropicUsage) bool {
 	if raw[0] != '{' {
 		return false
 	}
-	f, ok := objectFields(raw, usageKeys)
-	if !ok {
+	var buf [9][]byte
+	f := buf[:len(usageKeys)]
+	if !objectFields(raw, usageKeys, f) {
 		return false
 	}
 
@@ -142,8 +145,8 @@ func decodeCacheCreation(raw []byte, u *anthropicUsage) bool {
 	if raw[0] != '{' {
 		return false
 	}
-	f, ok := objectFields(raw, []string{"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"})
-	if !ok {
+	var f [2][]byte
+	if !objectFields(raw, cacheCreationKeys, f[:]) {
 		return false
 	}
 	u.CacheCreation = &struct {
@@ -160,8 +163,8 @@ func decodeServerToolUse(raw []byte, u *anthropicUsage) bool {
 	if raw[0] != '{' {
 		return false
 	}
-	f, ok := objectFields(raw, []string{"web_search_requests"})
-	if !ok {
+	var f [1][]byte
+	if !objectFields(raw, serverToolUseKeys, f[:]) {
 		return false
 	}
 	u.ServerToolUse = &struct {
@@ -170,18 +173,24 @@ func decodeServerToolUse(raw []byte, u *anthropicUsage) bool {
 	return unmarshalPresent(f[0], &u.ServerToolUse.WebSearchRequests)
 }
 
+var (
+	cacheCreationKeys = []string{"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"}
+	serverToolUseKeys = []string{"web_search_requests"}
+)
+
 func unmarshalPresent(raw []byte, dst json.Unmarshaler) bool {
 	return raw == nil || dst.UnmarshalJSON(raw) == nil
 }
 
 func isNull(raw []byte) bool { return string(raw) == "null" }
 
-// objectFields returns the raw values of keys in the valid JSON object
-// data, nil for a key that is absent. ok is false when a key is repeated,
-// escaped, or equal to a wanted key only under case folding, because
-// json.Unmarshal would then resolve it by rules this scan does not copy.
-func objectFields(data []byte, keys []string) (values [][]byte, ok bool) {
-	values = make([][]byte, len(keys))
+// objectFields sets values[k] to the raw value of keys[k] in the valid JSON
+// object data and leaves it nil for an absent key; values must be all nil
+// and as long as keys. The caller passes the slice so that it can live on
+// the caller's stack. It returns false when a key is repeated, escaped, or
+// equal to a wanted key only under case folding, because json.Unmarshal
+// would then resolve it by rules this scan does not copy.
+func objectFields(data []byte, keys []string, values [][]byte) bool {
 	i := skipSpace(data, 1)
 	for i < len(data) && data[i] == '"' {
 		end := skipString(data, i)
@@ -190,14 +199,14 @@ func objectFields(data []byte, keys []string) (values [][]byte, ok bool) {
 		i = skipSpace(data, i+1) // the colon
 		vend := skipValue(data, i)
 		if !noteField(key, data[i:vend], keys, values) {
-			return nil, false
+			return false
 		}
 		i = skipSpace(data, vend)
 		if i < len(data) && data[i] == ',' {
 			i = skipSpace(data, i+1)
 		}
 	}
-	return values, true
+	return true
 }
 
 // noteField stores value under the wanted key that key names exactly.
