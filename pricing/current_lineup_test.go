@@ -296,7 +296,33 @@ func TestGemini3Cost(t *testing.T) {
 		// 7,500 = 18,000; flex halves it: 9,000.
 		{"google", "gemini-3.8-flash", "", at, u, 18_000_000_000},
 		{"google", "gemini-3.8-flash", "flex", at, u, 9_000_000_000},
+		// 10,000 × 0.25 + 40,000 × 0.025 + 2,000 × 1.50 + 1,000 × 0.50 =
+		// 2,500 + 1,000 + 3,000 + 500 = 7,000; batch halves it: 3,500.
+		{"google", "gemini-3.1-flash-lite", "", at, withAudio, 7_000_000_000},
+		{"vertex_ai", "gemini-3.1-flash-lite", "batch", at, withAudio, 3_500_000_000},
 	})
+}
+
+func TestGemini31FlashLitePreviewName(t *testing.T) {
+	preview := day(2026, 4, 1)
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}
+	// Before GA the preview name is priced like the GA model: 10,000 ×
+	// 0.25 + 40,000 × 0.025 + 2,000 × 1.50 = 2,500 + 1,000 + 3,000 = 6,500;
+	// batch halves it: 3,250.
+	checkCosts(t, []costCase{
+		{"google", "gemini-3.1-flash-lite-preview", "", preview, u, 6_500_000_000},
+		{"google", "models/gemini-3.1-flash-lite-preview", "batch", preview, u, 3_250_000_000},
+	})
+	for _, name := range []string{"gemini-3.1-flash-lite-preview", "gemini-3.1-flash-lite"} {
+		m, ok := embedded(t).Resolve("google", name, preview)
+		if !ok {
+			t.Errorf("%s at %s not resolved", name, preview.Format(time.DateOnly))
+			continue
+		}
+		if m.Model.ID != "gemini-3.1-flash-lite" {
+			t.Errorf("%s resolves to %s, want gemini-3.1-flash-lite", name, m.Model.ID)
+		}
+	}
 }
 
 func TestGemini31ProLongContextBand(t *testing.T) {
@@ -337,6 +363,7 @@ func TestGemini3UnpricedBeforeRelease(t *testing.T) {
 		{"gemini-3-pro-preview", day(2025, 11, 18)},
 		{"gemini-3-flash-preview", day(2025, 12, 17)},
 		{"gemini-3.1-pro-preview", day(2026, 2, 19)},
+		{"gemini-3.1-flash-lite-preview", day(2026, 3, 3)},
 		{"gemini-3.8-flash", day(2026, 9, 2)},
 	}
 	for _, tc := range tests {
