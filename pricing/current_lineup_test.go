@@ -300,7 +300,28 @@ func TestGemini3Cost(t *testing.T) {
 		// 2,500 + 1,000 + 3,000 + 500 = 7,000; batch halves it: 3,500.
 		{"google", "gemini-3.1-flash-lite", "", at, withAudio, 7_000_000_000},
 		{"vertex_ai", "gemini-3.1-flash-lite", "batch", at, withAudio, 3_500_000_000},
+		// 3.5 Flash has no audio price, so audio is input: 10,000 × 1.50 +
+		// 40,000 × 0.15 + 2,000 × 9 + 1,000 × 1.50 = 15,000 + 6,000 +
+		// 18,000 + 1,500 = 40,500; batch halves it: 20,250.
+		{"google", "gemini-3.5-flash", "", at, withAudio, 40_500_000_000},
+		{"vertex_ai", "gemini-3.5-flash", "batch", at, withAudio, 20_250_000_000},
 	})
+}
+
+func TestGemini35FlashMillionTokens(t *testing.T) {
+	u := Usage{Tokens: [NumClasses]int64{Input: 1_000_000, Output: 1_000_000}}
+	// 1,000,000 × 1.50 + 1,000,000 × 9 = 10,500,000 $/MTok·tokens =
+	// $10.50 on the release day.
+	checkCosts(t, []costCase{
+		{"google", "gemini-3.5-flash", "", day(2026, 5, 19), u, 10_500_000_000_000},
+	})
+	m, ok := embedded(t).Resolve("google", "gemini-3.5-flash", day(2026, 6, 1))
+	if !ok {
+		t.Fatal("gemini-3.5-flash at 2026-06-01 not resolved")
+	}
+	if m.Model.MinCacheTokens != 4096 {
+		t.Errorf("gemini-3.5-flash min_cache_tokens = %d, want 4096", m.Model.MinCacheTokens)
+	}
 }
 
 func TestGemini31FlashLitePreviewName(t *testing.T) {
@@ -364,6 +385,7 @@ func TestGemini3UnpricedBeforeRelease(t *testing.T) {
 		{"gemini-3-flash-preview", day(2025, 12, 17)},
 		{"gemini-3.1-pro-preview", day(2026, 2, 19)},
 		{"gemini-3.1-flash-lite-preview", day(2026, 3, 3)},
+		{"gemini-3.5-flash", day(2026, 5, 19)},
 		{"gemini-3.8-flash", day(2026, 9, 2)},
 	}
 	for _, tc := range tests {
