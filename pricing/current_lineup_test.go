@@ -305,6 +305,11 @@ func TestGemini3Cost(t *testing.T) {
 		// 18,000 + 1,500 = 40,500; batch halves it: 20,250.
 		{"google", "gemini-3.5-flash", "", at, withAudio, 40_500_000_000},
 		{"vertex_ai", "gemini-3.5-flash", "batch", at, withAudio, 20_250_000_000},
+		// 3.5 Flash-Lite has one input price for audio too: 11,000 × 0.30 +
+		// 40,000 × 0.03 + 2,000 × 2.50 = 3,300 + 1,200 + 5,000 = 9,500;
+		// batch halves it: 4,750.
+		{"google", "gemini-3.5-flash-lite", "", at, withAudio, 9_500_000_000},
+		{"vertex_ai", "gemini-3.5-flash-lite", "batch", at, withAudio, 4_750_000_000},
 	})
 }
 
@@ -386,6 +391,7 @@ func TestGemini3UnpricedBeforeRelease(t *testing.T) {
 		{"gemini-3.1-pro-preview", day(2026, 2, 19)},
 		{"gemini-3.1-flash-lite-preview", day(2026, 3, 3)},
 		{"gemini-3.5-flash", day(2026, 5, 19)},
+		{"gemini-3.5-flash-lite", day(2026, 7, 21)},
 		{"gemini-3.8-flash", day(2026, 9, 2)},
 	}
 	for _, tc := range tests {
