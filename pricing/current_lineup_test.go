@@ -297,17 +297,18 @@ func TestGemini3Cost(t *testing.T) {
 		{"google", "gemini-3.8-flash", "", at, u, 18_000_000_000},
 		{"google", "gemini-3.8-flash", "flex", at, u, 9_000_000_000},
 		// 10,000 × 0.25 + 40,000 × 0.025 + 2,000 × 1.50 + 1,000 × 0.50 =
-		// 2,500 + 1,000 + 3,000 + 500 = 7,000; batch halves it: 3,500.
+		// 2,500 + 1,000 + 3,000 + 500 = 7,000. Batch halves it: 3,500.
 		{"google", "gemini-3.1-flash-lite", "", at, withAudio, 7_000_000_000},
 		{"vertex_ai", "gemini-3.1-flash-lite", "batch", at, withAudio, 3_500_000_000},
 		// 3.5 Flash has no audio price, so audio is input: 10,000 × 1.50 +
 		// 40,000 × 0.15 + 2,000 × 9 + 1,000 × 1.50 = 15,000 + 6,000 +
-		// 18,000 + 1,500 = 40,500; batch halves it: 20,250.
+		// 18,000 + 1,500 = 40,500. Batch halves it: 20,250.
 		{"google", "gemini-3.5-flash", "", at, withAudio, 40_500_000_000},
 		{"vertex_ai", "gemini-3.5-flash", "batch", at, withAudio, 20_250_000_000},
-		// 3.5 Flash-Lite has one input price for audio too: 11,000 × 0.30 +
-		// 40,000 × 0.03 + 2,000 × 2.50 = 3,300 + 1,200 + 5,000 = 9,500;
-		// batch halves it: 4,750.
+		// 3.5 Flash-Lite bills audio at its one input price: (10,000 +
+		// 1,000) × 0.30 + 40,000 × 0.03 + 2,000 × 2.50 = 3,300 + 1,200 +
+		// 5,000 = 9,500.
+		// Batch halves it: 4,750.
 		{"google", "gemini-3.5-flash-lite", "", at, withAudio, 9_500_000_000},
 		{"vertex_ai", "gemini-3.5-flash-lite", "batch", at, withAudio, 4_750_000_000},
 	})
@@ -333,8 +334,8 @@ func TestGemini31FlashLitePreviewName(t *testing.T) {
 	preview := day(2026, 4, 1)
 	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}
 	// Before GA the preview name is priced like the GA model: 10,000 ×
-	// 0.25 + 40,000 × 0.025 + 2,000 × 1.50 = 2,500 + 1,000 + 3,000 = 6,500;
-	// batch halves it: 3,250.
+	// 0.25 + 40,000 × 0.025 + 2,000 × 1.50 = 2,500 + 1,000 + 3,000 = 6,500.
+	// Batch halves it: 3,250.
 	checkCosts(t, []costCase{
 		{"google", "gemini-3.1-flash-lite-preview", "", preview, u, 6_500_000_000},
 		{"google", "models/gemini-3.1-flash-lite-preview", "batch", preview, u, 3_250_000_000},
