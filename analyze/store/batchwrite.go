@@ -46,16 +46,17 @@ func (b *batch) writeRows(verb string, rows []*row) error {
 	}
 
 	var full *sql.Stmt
+	shared := findShared(rows)
 	args := make([]any, 0, min(len(rows), rowsPerStatement)*len(requestColumns()))
 	for start := 0; start < len(rows); start += rowsPerStatement {
 		part := rows[start:min(start+rowsPerStatement, len(rows))]
-		stmt, err := b.rowsStatement(verb, len(part), &full)
+		stmt, err := b.rowsStatement(multiRowSQL(verb, &shared, len(part)), len(part) == rowsPerStatement, &full)
 		if err != nil {
 			return err
 		}
 		args = args[:0]
 		for _, r := range part {
-			args = r.appendValues(args)
+			args = shared.appendValues(args, r)
 		}
 		_, err = stmt.ExecContext(b.ctx, args...)
 		if stmt != full {
@@ -71,27 +72,27 @@ func (b *batch) writeRows(verb string, rows []*row) error {
 	return nil
 }
 
-// rowsStatement returns the statement for n rows, preparing the full-size
+// rowsStatement returns the statement for query, preparing the full-size
 // one once and caching it in *full.
-func (b *batch) rowsStatement(verb string, n int, full **sql.Stmt) (*sql.Stmt, error) {
-	if n == rowsPerStatement && *full != nil {
+func (b *batch) rowsStatement(query string, isFull bool, full **sql.Stmt) (*sql.Stmt, error) {
+	if isFull && *full != nil {
 		return *full, nil
 	}
-	stmt, err := b.tx.PrepareContext(b.ctx, multiRowSQL(verb, n))
+	stmt, err := b.tx.PrepareContext(b.ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if n == rowsPerStatement {
+	if isFull {
 		*full = stmt
 	}
 	return stmt, nil
 }
 
-func multiRowSQL(verb string, n int) string {
-	cols := requestColumns()
-	tuple := "(" + placeholders(len(cols)) + ")"
+// multiRowSQL writes n rows, with the shared columns as literals.
+func multiRowSQL(verb string, shared *sharedValues, n int) string {
+	tuple := shared.tuple()
 	tuples := strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
-	return verb + " INTO requests (" + strings.Join(cols, ", ") + ") VALUES " + tuples
+	return verb + " INTO requests (" + strings.Join(requestColumns(), ", ") + ") VALUES " + tuples
 }
 
 // writeRowsRaw writes rows through the driver connection that runs the
@@ -110,14 +111,19 @@ func (b *batch) writeRowsRaw(dc any, verb string, rows []*row) error {
 			full.Close()
 		}
 	}()
+	shared := findShared(rows)
 	args := make([]driver.NamedValue, 0, min(len(rows), rowsPerStatement)*len(requestColumns()))
 	for start := 0; start < len(rows); start += rowsPerStatement {
 		part := rows[start:min(start+rowsPerStatement, len(rows))]
 		args = args[:0]
 		for _, r := range part {
-			args = r.appendNamedValues(args)
+			args = shared.appendNamedValues(args, r)
 		}
-		if err := execRaw(b.ctx, conn, &full, multiRowSQL(verb, len(part)), len(part) == rowsPerStatement, args); err != nil {
+		query := ""
+		if full == nil || len(part) < rowsPerStatement {
+			query = multiRowSQL(verb, &shared, len(part))
+		}
+		if err := execRaw(b.ctx, conn, &full, query, len(part) == rowsPerStatement, args); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 
 	"github.com/costctl/costctl/analyze"
@@ -49,48 +48,6 @@ func (r *row) fields() []any {
 		f = append(f, &r.texts[i])
 	}
 	return f
-}
-
-// appendValues appends the row's fields in requestColumns order as statement
-// arguments.
-func (r *row) appendValues(v []any) []any {
-	v = append(v, r.id, r.key, r.timeMS)
-	for _, d := range r.dict {
-		v = append(v, d)
-	}
-	for _, n := range r.ints {
-		v = append(v, n)
-	}
-	v = append(v, r.sampleRate, r.loggedCost)
-	for _, t := range r.texts {
-		v = append(v, t)
-	}
-	return v
-}
-
-// appendNamedValues appends the row's fields in requestColumns order as
-// driver arguments.
-func (r *row) appendNamedValues(v []driver.NamedValue) []driver.NamedValue {
-	add := func(x driver.Value) { v = append(v, driver.NamedValue{Ordinal: len(v) + 1, Value: x}) }
-	add(r.id)
-	add(r.key)
-	add(r.timeMS)
-	for _, d := range r.dict {
-		add(d)
-	}
-	for _, n := range r.ints {
-		add(n)
-	}
-	add(r.sampleRate)
-	if r.loggedCost.Valid {
-		add(r.loggedCost.Float64)
-	} else {
-		add(nil)
-	}
-	for _, t := range r.texts {
-		add(t)
-	}
-	return v
 }
 
 // dictStrings returns the request's dictionary-encoded values in dictColumns
