@@ -104,18 +104,25 @@ func dataSourceName(path string, opts Options) (string, error) {
 	}
 	params := url.Values{}
 	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
-	// Write-path settings, measured with BenchmarkIngestJSONL (BENCHMARKS.md).
-	// A 32 MiB page cache holds the B-tree pages that random primary keys
-	// touch: 64 MiB ingested 1M requests no faster and used 30 MB more
-	// memory. Statement journals of multi-row statements stay in
-	// memory instead of a temporary file. A checkpoint every 64 MiB of WAL
-	// writes each page once per several batches. In WAL mode, NORMAL keeps
-	// the file consistent after a crash, but a power loss can drop the last
-	// committed batches.
+	// Write-path settings, measured with BenchmarkIngestJSONL and
+	// scripts/bench.sh (BENCHMARKS.md). A 32 MiB page cache holds the
+	// B-tree pages that random primary keys touch: 64 MiB ingested 1M
+	// requests no faster and used 30 MB more memory. Statement journals of
+	// multi-row statements stay in memory instead of a temporary file.
+	//
+	// A checkpoint runs every 256 MiB of WAL, so that it writes each page
+	// once per several batches. On a 1M-request store a batch of random keys
+	// dirties most leaf pages, and checkpoints every 64 MiB made ingest 10 to
+	// 15% slower. A 1 GiB WAL was slower again, because every page read
+	// searches a larger WAL index. The WAL file can thus take 256 MiB of disk
+	// while an ingest runs.
+	//
+	// In WAL mode, NORMAL keeps the file consistent after a crash, but a
+	// power loss can drop the last committed batches.
 	params.Add("_pragma", "synchronous(NORMAL)")
 	params.Add("_pragma", fmt.Sprintf("cache_size(-%d)", storeCacheKiB))
 	params.Add("_pragma", "temp_store(MEMORY)")
-	params.Add("_pragma", "wal_autocheckpoint(16384)")
+	params.Add("_pragma", "wal_autocheckpoint(65536)")
 	if opts.ReadOnly {
 		params.Set("mode", "ro")
 	} else {
