@@ -125,7 +125,7 @@ func AssembleCells(q analyze.Query, groups []CellGroup) ([]analyze.Cell, error) 
 	for i := range groups {
 		out[i] = groupOf(p, &groups[i], names)
 	}
-	return buildCells(p, out, names), nil
+	return buildCells(p, [][]group{out}, names), nil
 }
 
 // groupOf encodes a CellGroup as a SQLite query group, giving each string

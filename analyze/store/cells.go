@@ -15,28 +15,27 @@ import (
 // buildCells turns query groups into cells, merging the groups that share
 // a cell: 15-minute or hour buckets with one day or hour label, or buckets
 // of one price period.
-func buildCells(p *plan, groups []group, names map[int64]string) []analyze.Cell {
+func buildCells(p *plan, chunks [][]group, names map[int64]string) []analyze.Cell {
 	labels := newTimeLabels(p.q.Loc)
 	keyColumns := p.keyColumns()
-	cells := make([]analyze.Cell, 0, len(groups))
-	if !p.mergesGroups() {
-		for i := range groups {
-			cells = append(cells, cellOf(p, &groups[i], names, labels, keyColumns))
-		}
-		sortCells(cells, p.q.By)
-		return cells
-	}
-
+	cells := make([]analyze.Cell, 0, countGroups(chunks))
+	merges := p.mergesGroups()
 	merged := map[string]int{}
-	for i := range groups {
-		c := cellOf(p, &groups[i], names, labels, keyColumns)
-		id := cellIdentity(&c)
-		if at, ok := merged[id]; ok {
-			addCounts(&cells[at], &c)
-			continue
+	for _, chunk := range chunks {
+		for i := range chunk {
+			c := cellOf(p, &chunk[i], names, labels, keyColumns)
+			if !merges {
+				cells = append(cells, c)
+				continue
+			}
+			id := cellIdentity(&c)
+			if at, ok := merged[id]; ok {
+				addCounts(&cells[at], &c)
+				continue
+			}
+			merged[id] = len(cells)
+			cells = append(cells, c)
 		}
-		merged[id] = len(cells)
-		cells = append(cells, c)
 	}
 	sortCells(cells, p.q.By)
 	return cells

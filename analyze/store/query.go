@@ -262,7 +262,7 @@ type group struct {
 	values rollupValues
 }
 
-func (s *Store) groups(ctx context.Context, p *plan) ([]group, error) {
+func (s *Store) groups(ctx context.Context, p *plan) ([][]group, error) {
 	query, args := p.sql()
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -298,10 +298,20 @@ func (s *Store) groups(ctx context.Context, p *plan) ([]group, error) {
 	return chunks.all(), nil
 }
 
+// countGroups returns the number of groups in chunks.
+func countGroups(chunks [][]group) int {
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	return n
+}
+
 // groupChunks collects groups in fixed-size chunks, with the ids of a
-// chunk's groups in one array, and copies them into one slice at the end.
-// Growing one slice and allocating ids per group took 0.3 s of 1.6 s for
-// the 288,000 groups of a report by endpoint, tier and hour.
+// chunk's groups in one array. Growing one slice and allocating ids per
+// group took 0.3 s of 1.6 s for the 288,000 groups of a report by
+// endpoint, tier and hour, and copying the chunks into one slice at the
+// end took another 0.27 s, so the chunks are handed on as they are.
 type groupChunks struct {
 	done    [][]group
 	current []group
@@ -324,8 +334,11 @@ func (c *groupChunks) next(n int) *group {
 	return &c.current[k]
 }
 
-func (c *groupChunks) all() []group {
-	return slices.Concat(append(c.done, c.current)...)
+func (c *groupChunks) all() [][]group {
+	if len(c.current) == 0 {
+		return c.done
+	}
+	return append(c.done, c.current)
 }
 
 func (g *group) fields(p *plan) []any {
@@ -347,14 +360,16 @@ func (g *group) fields(p *plan) []any {
 }
 
 // decode looks up the dictionary values of every id in the groups.
-func (s *Store) decode(ctx context.Context, p *plan, groups []group) (map[int64]string, error) {
+func (s *Store) decode(ctx context.Context, p *plan, chunks [][]group) (map[int64]string, error) {
 	seen := map[int64]bool{}
 	var ids []int64
-	for _, g := range groups {
-		for i, c := range p.columns {
-			if c.dict && !seen[g.ids[i]] {
-				seen[g.ids[i]] = true
-				ids = append(ids, g.ids[i])
+	for _, chunk := range chunks {
+		for _, g := range chunk {
+			for i, c := range p.columns {
+				if c.dict && !seen[g.ids[i]] {
+					seen[g.ids[i]] = true
+					ids = append(ids, g.ids[i])
+				}
 			}
 		}
 	}
