@@ -90,5 +90,5 @@ func groupCount(t *testing.T, s *Store, q analyze.Query, hourly bool) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(groups)
+	return countGroups(groups)
 }
