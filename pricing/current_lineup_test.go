@@ -394,6 +394,7 @@ func TestGemini3UnpricedBeforeRelease(t *testing.T) {
 		{"gemini-3.5-flash", day(2026, 5, 19)},
 		{"gemini-3.5-flash-lite", day(2026, 7, 21)},
 		{"gemini-3.6-flash", day(2026, 7, 21)},
+		{"gemini-3.7-flash", day(2026, 8, 13)},
 		{"gemini-3.8-flash", day(2026, 9, 2)},
 	}
 	for _, tc := range tests {

@@ -68,3 +68,32 @@ func TestGemini36FlashMinCacheTokens(t *testing.T) {
 		t.Errorf("gemini-3.6-flash min_cache_tokens = %d, want 4096", m.Model.MinCacheTokens)
 	}
 }
+
+// Gemini 3.7 Flash launched on 2026-08-13 at the introductory price, and the
+// standard $1.50 / $7.50 applies from 2027-01-01.
+
+func TestGemini37FlashPriceRows(t *testing.T) {
+	promoEnd := day(2027, 1, 1)
+	u := Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, AudioIn: 1_000, Output: 2_000}}
+	checkCosts(t, []costCase{
+		// Audio bills as input: (10,000 + 1,000) × 0.75 + 40,000 × 0.075 +
+		// 2,000 × 3.75 = 8,250 + 3,000 + 7,500 = 18,750.
+		{"google", "gemini-3.7-flash", "", day(2026, 8, 13), u, 18_750_000_000},
+		{"vertex_ai", "gemini-3.7-flash", "", promoEnd.Add(-time.Second), u, 18_750_000_000},
+		// Batch halves every class: 9,375.
+		{"google", "gemini-3.7-flash", "batch", day(2026, 9, 1), u, 9_375_000_000},
+		// From 2027: (10,000 + 1,000) × 1.50 + 40,000 × 0.15 + 2,000 × 7.50 =
+		// 16,500 + 6,000 + 15,000 = 37,500.
+		{"google", "gemini-3.7-flash", "", promoEnd, u, 37_500_000_000},
+	})
+}
+
+func TestGemini37FlashMinCacheTokens(t *testing.T) {
+	m, ok := embedded(t).Resolve("google", "gemini-3.7-flash", day(2026, 9, 1))
+	if !ok {
+		t.Fatal("gemini-3.7-flash at 2026-09-01 not resolved")
+	}
+	if m.Model.MinCacheTokens != 4096 {
+		t.Errorf("gemini-3.7-flash min_cache_tokens = %d, want 4096", m.Model.MinCacheTokens)
+	}
+}
