@@ -267,6 +267,10 @@ func TestGPT5xUnpricedBeforeRelease(t *testing.T) {
 		{"gpt-5.4-mini", day(2026, 3, 17)},
 		{"gpt-5.4-nano", day(2026, 3, 17)},
 		{"gpt-5.5", day(2026, 4, 23)},
+		{"gpt-5.6-sol", day(2026, 7, 9)},
+		{"gpt-5.6", day(2026, 7, 9)},
+		{"gpt-5.6-terra", day(2026, 7, 9)},
+		{"gpt-5.6-luna", day(2026, 7, 9)},
 	}
 	for _, tc := range tests {
 		checkUnpriced(t, "openai", tc.name, tc.release.Add(-time.Second))
