@@ -1,0 +1,34 @@
+package pricing
+
+import (
+	"testing"
+	"time"
+)
+
+// GPT-6 models price prompts over 272k input tokens at 2x input and cached
+// input and 1.5x output. Costs are hand-computed in $/MTok·tokens, as in
+// current_lineup_test.go.
+
+// gpt6Usage is a short prompt: 10,000 input, 40,000 cached and 2,000
+// output tokens.
+var gpt6Usage = Usage{Tokens: [NumClasses]int64{Input: 10_000, CacheRead: 40_000, Output: 2_000}}
+
+// gpt6LongUsage is a 300,000-token prompt, over the 272k threshold.
+var gpt6LongUsage = Usage{Tokens: [NumClasses]int64{Input: 100_000, CacheRead: 200_000, Output: 1_000}}
+
+func TestGPT6AstraCost(t *testing.T) {
+	release := day(2026, 9, 3)
+	checkUnpriced(t, "openai", "gpt-6-astra", release.Add(-time.Second))
+	checkCosts(t, []costCase{
+		// 10,000 × 10 + 40,000 × 1 + 2,000 × 50 = 100,000 + 40,000 +
+		// 100,000 = 240,000.
+		{"openai", "gpt-6-astra", "", release, gpt6Usage, 240_000_000_000},
+		// Batch and flex halve it: 120,000. Fast mode doubles it: 480,000.
+		{"openai", "gpt-6-astra", "batch", release, gpt6Usage, 120_000_000_000},
+		{"openai", "gpt-6-astra", "flex", release, gpt6Usage, 120_000_000_000},
+		{"openai", "gpt-6-astra", "priority", release, gpt6Usage, 480_000_000_000},
+		// Band: 100,000 × 20 + 200,000 × 2 + 1,000 × 75 = 2,000,000 +
+		// 400,000 + 75,000 = 2,475,000.
+		{"openai", "gpt-6-astra", "", release, gpt6LongUsage, 2_475_000_000_000},
+	})
+}
