@@ -32,3 +32,27 @@ func TestGPT6AstraCost(t *testing.T) {
 		{"openai", "gpt-6-astra", "", release, gpt6LongUsage, 2_475_000_000_000},
 	})
 }
+
+func TestGPT6SolAndLunaCost(t *testing.T) {
+	release := day(2026, 9, 22)
+	checkUnpriced(t, "openai", "gpt-6-sol", release.Add(-time.Second))
+	checkUnpriced(t, "openai", "gpt-6-luna", release.Add(-time.Second))
+	checkCosts(t, []costCase{
+		// Sol: 10,000 × 2 + 40,000 × 0.20 + 2,000 × 10 = 20,000 + 8,000 +
+		// 20,000 = 48,000. Batch halves it: 24,000.
+		{"openai", "gpt-6-sol", "", release, gpt6Usage, 48_000_000_000},
+		{"openai", "gpt-6-sol", "batch", release, gpt6Usage, 24_000_000_000},
+		// No flex price, so flex bills the standard 48,000.
+		{"openai", "gpt-6-sol", "flex", release, gpt6Usage, 48_000_000_000},
+		// Sol's band: 100,000 × 4 + 200,000 × 0.40 + 1,000 × 15 = 400,000 +
+		// 80,000 + 15,000 = 495,000.
+		{"openai", "gpt-6-sol", "", release, gpt6LongUsage, 495_000_000_000},
+		// Luna: 10,000 × 0.10 + 40,000 × 0.01 + 2,000 × 0.50 = 1,000 + 400 +
+		// 1,000 = 2,400. Fast mode doubles it: 4,800.
+		{"openai", "gpt-6-luna", "", release, gpt6Usage, 2_400_000_000},
+		{"openai", "gpt-6-luna", "priority", release, gpt6Usage, 4_800_000_000},
+		// Luna's band: 100,000 × 0.20 + 200,000 × 0.02 + 1,000 × 0.75 =
+		// 20,000 + 4,000 + 750 = 24,750.
+		{"openai", "gpt-6-luna", "", release, gpt6LongUsage, 24_750_000_000},
+	})
+}
