@@ -56,3 +56,17 @@ func TestGPT6SolAndLunaCost(t *testing.T) {
 		{"openai", "gpt-6-luna", "", release, gpt6LongUsage, 24_750_000_000},
 	})
 }
+
+func TestGPT61SolCost(t *testing.T) {
+	release := day(2026, 9, 29)
+	checkUnpriced(t, "openai", "gpt-6.1-sol", release.Add(-time.Second))
+	checkCosts(t, []costCase{
+		// 10,000 × 2 + 40,000 × 0.10 + 2,000 × 10 = 20,000 + 4,000 + 20,000
+		// = 44,000. Batch halves it: 22,000.
+		{"openai", "gpt-6.1-sol", "", release, gpt6Usage, 44_000_000_000},
+		{"openai", "gpt-6.1-sol", "batch", release, gpt6Usage, 22_000_000_000},
+		// Band: 100,000 × 4 + 200,000 × 0.20 + 1,000 × 15 = 400,000 + 40,000
+		// + 15,000 = 455,000.
+		{"openai", "gpt-6.1-sol", "", release, gpt6LongUsage, 455_000_000_000},
+	})
+}
