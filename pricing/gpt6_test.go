@@ -70,3 +70,18 @@ func TestGPT61SolCost(t *testing.T) {
 		{"openai", "gpt-6.1-sol", "", release, gpt6LongUsage, 455_000_000_000},
 	})
 }
+
+func TestGPT61TerraCost(t *testing.T) {
+	release := day(2026, 10, 26)
+	checkUnpriced(t, "openai", "gpt-6.1-terra", release.Add(-time.Second))
+	checkCosts(t, []costCase{
+		// 10,000 × 1 + 40,000 × 0.05 + 2,000 × 5 = 10,000 + 2,000 + 10,000 =
+		// 22,000. Flex halves it: 11,000. Fast mode doubles it: 44,000.
+		{"openai", "gpt-6.1-terra", "", release, gpt6Usage, 22_000_000_000},
+		{"openai", "gpt-6.1-terra", "flex", release, gpt6Usage, 11_000_000_000},
+		{"openai", "gpt-6.1-terra", "priority", release, gpt6Usage, 44_000_000_000},
+		// Band: 100,000 × 2 + 200,000 × 0.10 + 1,000 × 7.50 = 200,000 +
+		// 20,000 + 7,500 = 227,500.
+		{"openai", "gpt-6.1-terra", "", release, gpt6LongUsage, 227_500_000_000},
+	})
+}
