@@ -85,3 +85,27 @@ func TestGPT61TerraCost(t *testing.T) {
 		{"openai", "gpt-6.1-terra", "", release, gpt6LongUsage, 227_500_000_000},
 	})
 }
+
+func TestGPT62Cost(t *testing.T) {
+	release := day(2026, 11, 17)
+	checkUnpriced(t, "openai", "gpt-6.2-astra", release.Add(-time.Second))
+	checkUnpriced(t, "openai", "gpt-6.2-sol", release.Add(-time.Second))
+	checkCosts(t, []costCase{
+		// Astra: 10,000 × 8 + 40,000 × 0.40 + 2,000 × 40 = 80,000 + 16,000 +
+		// 80,000 = 176,000. Batch halves it: 88,000.
+		{"openai", "gpt-6.2-astra", "", release, gpt6Usage, 176_000_000_000},
+		{"openai", "gpt-6.2-astra", "batch", release, gpt6Usage, 88_000_000_000},
+		// Astra's band: 100,000 × 16 + 200,000 × 0.80 + 1,000 × 60 =
+		// 1,600,000 + 160,000 + 60,000 = 1,820,000.
+		{"openai", "gpt-6.2-astra", "", release, gpt6LongUsage, 1_820_000_000_000},
+		// Sol: 10,000 × 2 + 40,000 × 0.10 + 2,000 × 10 = 20,000 + 4,000 +
+		// 20,000 = 44,000. Fast mode doubles it: 88,000. No flex price, so
+		// flex bills the standard 44,000.
+		{"openai", "gpt-6.2-sol", "", release, gpt6Usage, 44_000_000_000},
+		{"openai", "gpt-6.2-sol", "priority", release, gpt6Usage, 88_000_000_000},
+		{"openai", "gpt-6.2-sol", "flex", release, gpt6Usage, 44_000_000_000},
+		// Sol's band: 100,000 × 4 + 200,000 × 0.20 + 1,000 × 15 = 400,000 +
+		// 40,000 + 15,000 = 455,000.
+		{"openai", "gpt-6.2-sol", "", release, gpt6LongUsage, 455_000_000_000},
+	})
+}
