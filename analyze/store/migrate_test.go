@@ -142,6 +142,7 @@ func TestMigrateV1(t *testing.T) {
 	}
 	expectSound(t, s, "after migrating the fixture")
 	checkCoarseFill(t, s)
+	checkSeqOrder(t, s)
 
 	// The same requests again are duplicates; one new request is added.
 	more := append(v1Requests(), request("msg_after_migration", time.Date(2025, 11, 6, 0, 0, 0, 0, time.UTC), 5, 6))
@@ -150,6 +151,27 @@ func TestMigrateV1(t *testing.T) {
 		t.Errorf("write after migration = %+v, want 1 inserted and %d kept", stats, wantRequests)
 	}
 	expectSound(t, s, "after writing to the migrated store")
+}
+
+// checkSeqOrder expects migration step 5 to have rewritten the requests in
+// time order, and their hash ids to stay unique.
+func checkSeqOrder(t *testing.T, s *Store) {
+	t.Helper()
+	var outOfOrder int
+	err := s.db.QueryRow(`SELECT count(*) FROM (
+	SELECT time_ms, lag(time_ms) OVER (ORDER BY seq) AS previous FROM requests
+) WHERE previous > time_ms`).Scan(&outOfOrder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outOfOrder != 0 {
+		t.Errorf("%d requests follow a later one in seq order, want 0", outOfOrder)
+	}
+
+	_, err = s.db.Exec(`INSERT INTO requests SELECT NULL, id, 'another key', time_ms, provider, model, model_id, price_row_id, endpoint, tier, customer, user, session, workspace, project, api_key, service_tier, inference_geo, speed, source, source_sort_key, format, price_table, context_band, status, line, turn, attempt, latency_ms, ttft_ms, prefix_tokens, input, cache_read, cache_write_5m, cache_write_1h, output, audio_in, audio_out, image_in, reasoning, web_searches, sample_rate, logged_cost, prefix_hash, retry_of, request_id FROM requests LIMIT 1`)
+	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Errorf("insert of a second row with a stored id: error = %v, want a UNIQUE constraint error", err)
+	}
 }
 
 // checkCoarseFill compares the hour and day rollups that migration step 4

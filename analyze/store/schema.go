@@ -260,6 +260,89 @@ FROM rollup_hour GROUP BY day, provider, model, model_id, price_row_id, context_
 	service_tier, inference_geo, speed, endpoint, tier, customer,
 	workspace, project, api_key, price_table;
 `,
+	// 5: requests in insertion order. The primary key was the hash of the
+	// dedup key, so every insert went to a random leaf of the largest
+	// B-tree. At 1M requests a batch dirtied most of its pages, which were
+	// read back, written to the WAL and checkpointed once per batch. Rows
+	// now go to the end of the table. The hash moves to a unique index
+	// whose entries are about a tenth of a row's size, so the pages that
+	// random keys touch stay in the page cache.
+	`
+CREATE TABLE requests_by_seq (
+	seq             INTEGER PRIMARY KEY,
+	id              INTEGER NOT NULL,
+	dedup_key       TEXT    NOT NULL,
+	time_ms         INTEGER NOT NULL,
+	provider        INTEGER NOT NULL,
+	model           INTEGER NOT NULL,
+	model_id        INTEGER NOT NULL,
+	price_row_id    INTEGER NOT NULL,
+	endpoint        INTEGER NOT NULL,
+	tier            INTEGER NOT NULL,
+	customer        INTEGER NOT NULL,
+	user            INTEGER NOT NULL,
+	session         INTEGER NOT NULL,
+	workspace       INTEGER NOT NULL,
+	project         INTEGER NOT NULL,
+	api_key         INTEGER NOT NULL,
+	service_tier    INTEGER NOT NULL,
+	inference_geo   INTEGER NOT NULL,
+	speed           INTEGER NOT NULL,
+	source          INTEGER NOT NULL,
+	source_sort_key INTEGER NOT NULL,
+	format          INTEGER NOT NULL,
+	price_table     INTEGER NOT NULL,
+	context_band    INTEGER NOT NULL,
+	status          INTEGER NOT NULL,
+	line            INTEGER NOT NULL,
+	turn            INTEGER NOT NULL,
+	attempt         INTEGER NOT NULL,
+	latency_ms      INTEGER NOT NULL,
+	ttft_ms         INTEGER NOT NULL,
+	prefix_tokens   INTEGER NOT NULL,
+	input           INTEGER NOT NULL,
+	cache_read      INTEGER NOT NULL,
+	cache_write_5m  INTEGER NOT NULL,
+	cache_write_1h  INTEGER NOT NULL,
+	output          INTEGER NOT NULL,
+	audio_in        INTEGER NOT NULL,
+	audio_out       INTEGER NOT NULL,
+	image_in        INTEGER NOT NULL,
+	reasoning       INTEGER NOT NULL,
+	web_searches    INTEGER NOT NULL,
+	sample_rate     REAL    NOT NULL,
+	logged_cost     REAL,
+	prefix_hash     TEXT    NOT NULL,
+	retry_of        TEXT    NOT NULL,
+	request_id      TEXT    NOT NULL
+);
+
+INSERT INTO requests_by_seq (
+	id, dedup_key, time_ms, provider, model, model_id, price_row_id,
+	endpoint, tier, customer, user, session, workspace, project, api_key,
+	service_tier, inference_geo, speed, source, source_sort_key, format,
+	price_table, context_band, status, line, turn, attempt, latency_ms,
+	ttft_ms, prefix_tokens, input, cache_read, cache_write_5m,
+	cache_write_1h, output, audio_in, audio_out, image_in, reasoning,
+	web_searches, sample_rate, logged_cost, prefix_hash, retry_of,
+	request_id
+)
+SELECT
+	id, dedup_key, time_ms, provider, model, model_id, price_row_id,
+	endpoint, tier, customer, user, session, workspace, project, api_key,
+	service_tier, inference_geo, speed, source, source_sort_key, format,
+	price_table, context_band, status, line, turn, attempt, latency_ms,
+	ttft_ms, prefix_tokens, input, cache_read, cache_write_5m,
+	cache_write_1h, output, audio_in, audio_out, image_in, reasoning,
+	web_searches, sample_rate, logged_cost, prefix_hash, retry_of,
+	request_id
+FROM requests ORDER BY time_ms, id;
+
+DROP TABLE requests;
+ALTER TABLE requests_by_seq RENAME TO requests;
+CREATE UNIQUE INDEX requests_id ON requests (id);
+CREATE INDEX requests_time ON requests (time_ms);
+`,
 }
 
 // supportedSchema is the newest schema this build reads and writes.

@@ -106,14 +106,14 @@ func dataSourceName(path string, opts Options) (string, error) {
 	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
 	// Write-path settings, measured with BenchmarkIngestJSONL and
 	// scripts/bench.sh (BENCHMARKS.md). A 32 MiB page cache holds the
-	// B-tree pages that random primary keys touch: 64 MiB ingested 1M
-	// requests no faster and used 30 MB more memory. Statement journals of
+	// B-tree pages that random keys touch: 64 MiB ingested 1M requests no
+	// faster and used 30 MB more memory. Statement journals of
 	// multi-row statements stay in memory instead of a temporary file.
 	//
 	// A checkpoint runs every 256 MiB of WAL, so that it writes each page
-	// once per several batches. On a 1M-request store a batch of random keys
-	// dirties most leaf pages, and checkpoints every 64 MiB made ingest 10 to
-	// 15% slower. A 1 GiB WAL was slower again, because every page read
+	// once per several batches. Random keys spread a batch over many pages,
+	// and checkpoints every 64 MiB made a 1M-request ingest 10 to 15%
+	// slower (measured when the requests table itself was keyed by hash). A 1 GiB WAL was slower again, because every page read
 	// searches a larger WAL index. The WAL file can thus take 256 MiB of disk
 	// while an ingest runs.
 	//

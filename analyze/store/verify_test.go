@@ -76,7 +76,7 @@ func TestVerifyDuplicateKey(t *testing.T) {
 	s, _ := verifiedStore(t)
 	// A second row under another id with the same dedup key is what a
 	// double-counting bug would leave.
-	mustExec(t, s, `INSERT INTO requests SELECT id + 1, dedup_key, time_ms, provider, model, model_id, price_row_id, endpoint, tier, customer, user, session, workspace, project, api_key, service_tier, inference_geo, speed, source, source_sort_key, format, price_table, context_band, status, line, turn, attempt, latency_ms, ttft_ms, prefix_tokens, input, cache_read, cache_write_5m, cache_write_1h, output, audio_in, audio_out, image_in, reasoning, web_searches, sample_rate, logged_cost, prefix_hash, retry_of, request_id FROM requests ORDER BY id LIMIT 1`)
+	mustExec(t, s, `INSERT INTO requests SELECT NULL, id + 1, dedup_key, time_ms, provider, model, model_id, price_row_id, endpoint, tier, customer, user, session, workspace, project, api_key, service_tier, inference_geo, speed, source, source_sort_key, format, price_table, context_band, status, line, turn, attempt, latency_ms, ttft_ms, prefix_tokens, input, cache_read, cache_write_5m, cache_write_1h, output, audio_in, audio_out, image_in, reasoning, web_searches, sample_rate, logged_cost, prefix_hash, retry_of, request_id FROM requests ORDER BY id LIMIT 1`)
 
 	v := verifyOf(t, s)
 	if v.DuplicateKeys != 1 {
