@@ -20,11 +20,11 @@ type scanPlan struct {
 
 // narrowWindowShare decides how a window is read. A window under
 // 1/narrowWindowShare of the stored time span is read through the
-// requests_time index, with one primary-key lookup per row in random
-// order. A wider one is read in table order and sorted by SQLite. That
-// costs a pass over every row but no random lookups. On the 1M-request
-// store of BENCHMARKS.md, reading every row took 3.9 s sorted and 5.3 s
-// through the index, at a load average of 5 on 2 cores.
+// requests_time index, with one row lookup per request. A wider one is
+// read in table order and sorted by SQLite, in parts on both cores. On
+// the 1M-request store of BENCHMARKS.md, a simulation of every row took
+// 2.4 to 2.5 s sorted and 3.9 to 4.2 s through the index, even with the
+// rows stored in time order.
 //
 // NOTE: 10 is an estimate that assumes requests spread evenly over time.
 // Both plans return the same rows in the same order.
