@@ -93,7 +93,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 }
 
 // storeCacheKiB is the page cache of each store connection, in KiB.
-const storeCacheKiB = 32 * 1024
+const storeCacheKiB = 16 * 1024
 
 // dataSourceName builds a file: URI so that SQLite honours mode=ro, with the
 // driver's busy timeout and BEGIN IMMEDIATE for every write transaction.
@@ -105,9 +105,10 @@ func dataSourceName(path string, opts Options) (string, error) {
 	params := url.Values{}
 	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
 	// Write-path settings, measured with BenchmarkIngestJSONL and
-	// scripts/bench.sh (BENCHMARKS.md). A 32 MiB page cache holds the
-	// B-tree pages that random keys touch: 64 MiB ingested 1M requests no
-	// faster and used 30 MB more memory. Statement journals of
+	// scripts/bench.sh (BENCHMARKS.md). A 16 MiB page cache holds the
+	// pages of the dedup-hash index that random keys touch at 1M requests.
+	// 32 MiB ingested 1M requests no faster and used 32 to 36 MB more
+	// memory. Statement journals of
 	// multi-row statements stay in memory instead of a temporary file.
 	//
 	// A checkpoint runs every 256 MiB of WAL, so that it writes each page
