@@ -28,7 +28,7 @@ func (a *app) openBackend(ctx context.Context, readOnly bool) (store.Backend, er
 
 func (a *app) openBackendAt(ctx context.Context, db string, readOnly bool) (store.Backend, error) {
 	if !clickhouse.IsURL(db) {
-		return openSQLite(ctx, sqlitePath(db), readOnly)
+		return a.openSQLite(ctx, sqlitePath(db), readOnly)
 	}
 	st, err := clickhouse.Open(ctx, db, clickhouse.Options{
 		User:     os.Getenv(envClickHouseUser),
@@ -51,12 +51,12 @@ func (a *app) openStore(ctx context.Context, readOnly bool) (*store.Store, error
 	if clickhouse.IsURL(db) {
 		return nil, usageErrorf("store %s: this command supports only SQLite stores", clickhouse.Redact(db))
 	}
-	return openSQLite(ctx, sqlitePath(db), readOnly)
+	return a.openSQLite(ctx, sqlitePath(db), readOnly)
 }
 
 // openSQLite opens a SQLite store. Failures are runtime errors (exit 4): a
 // locked store, one from a newer costctl, an unwritable path.
-func openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, error) {
+func (a *app) openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, error) {
 	if readOnly {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, usageErrorf("store %s does not exist: run costctl ingest first, or pass --db", path)
@@ -67,10 +67,11 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, 
 			return nil, err
 		}
 	}
-	st, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
+	upgrading := a.upgradeNotice(path)
+	st, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly, Upgrading: upgrading})
 	var older *store.OlderSchemaError
 	if errors.As(err, &older) {
-		st, err = migrateThenOpen(ctx, path)
+		st, err = migrateThenOpen(ctx, path, upgrading)
 	}
 	switch {
 	case err == nil:
@@ -85,8 +86,8 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (*store.Store, 
 
 // migrateThenOpen brings a store written by an older costctl up to date,
 // so that a report after an upgrade just works, then opens it read-only.
-func migrateThenOpen(ctx context.Context, path string) (*store.Store, error) {
-	st, err := store.Open(ctx, path, store.Options{})
+func migrateThenOpen(ctx context.Context, path string, upgrading func(from, to int)) (*store.Store, error) {
+	st, err := store.Open(ctx, path, store.Options{Upgrading: upgrading})
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +95,15 @@ func migrateThenOpen(ctx context.Context, path string) (*store.Store, error) {
 		return nil, err
 	}
 	return store.Open(ctx, path, store.Options{ReadOnly: true})
+}
+
+// upgradeNotice returns the callback that tells the user, on stderr, that
+// a store written by an older costctl is being upgraded, so that a long
+// first run after an upgrade is not mistaken for a hang.
+func (a *app) upgradeNotice(path string) func(from, to int) {
+	return func(from, to int) {
+		fmt.Fprintf(a.io.Err, "upgrading store %s from schema %d to %d; on a store of millions of requests this takes minutes, once\n", path, from, to)
+	}
 }
 
 // checkStoreFolder reports plainly when the folder of a new or written store

@@ -26,6 +26,10 @@ type Options struct {
 	// ReadOnly opens an existing store without creating, migrating or
 	// writing it.
 	ReadOnly bool
+	// Upgrading, when set, is called before the schema of a store that
+	// already has one is migrated. An upgrade can rewrite every stored
+	// request, which takes minutes for tens of millions.
+	Upgrading func(from, to int)
 }
 
 const defaultBusyTimeout = 10 * time.Second
@@ -85,7 +89,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 
 	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, hash: hashKey, busyTimeout: opts.BusyTimeout}
-	if err := s.prepare(ctx, opts.ReadOnly); err != nil {
+	if err := s.prepare(ctx, opts); err != nil {
 		db.Close()
 		return nil, WithCorruptHelp(err)
 	}
@@ -135,7 +139,7 @@ func dataSourceName(path string, opts Options) (string, error) {
 
 // prepare checks the schema version before anything writes to the file, so a
 // newer store is never modified.
-func (s *Store) prepare(ctx context.Context, readOnly bool) error {
+func (s *Store) prepare(ctx context.Context, opts Options) error {
 	have, err := readSchemaVersion(ctx, s.db)
 	if err != nil {
 		return fmt.Errorf("open store: %w", lockError(err))
@@ -144,7 +148,7 @@ func (s *Store) prepare(ctx context.Context, readOnly bool) error {
 		return &NewerSchemaError{Path: s.path, Have: have, Supported: supportedSchema}
 	}
 	s.version = have
-	if readOnly {
+	if opts.ReadOnly {
 		return checkReadable(have)
 	}
 
@@ -153,6 +157,9 @@ func (s *Store) prepare(ctx context.Context, readOnly bool) error {
 	}
 	if have == supportedSchema {
 		return nil
+	}
+	if have > 0 && opts.Upgrading != nil {
+		opts.Upgrading(have, supportedSchema)
 	}
 	if err := migrate(ctx, s.db); err != nil {
 		return err
