@@ -491,17 +491,32 @@ func readSchemaVersion(ctx context.Context, q querier) (int, error) {
 // migrate applies the missing steps, each in its own write transaction. It
 // rereads the version inside each transaction because another process may
 // have migrated the file meanwhile.
+//
+// The steps run with SQLite's temporary files on disk. The store's
+// connections keep them in memory, which made step 5 sort the keys of its
+// two new indexes in RAM: a peak RSS of 184 MB for 1M requests and 1 GB
+// for 10M, against 90 MB for 1M with the files on disk.
 func migrate(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate store: %w", lockError(err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
+		return fmt.Errorf("migrate store: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY")
+
 	for step := 1; step <= len(migrations); step++ {
-		if err := applyStep(ctx, db, step); err != nil {
+		if err := applyStep(ctx, conn, step); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func applyStep(ctx context.Context, db *sql.DB, step int) error {
-	tx, err := db.BeginTx(ctx, nil)
+func applyStep(ctx context.Context, conn *sql.Conn, step int) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate to schema %d: %w", step, lockError(err))
 	}
