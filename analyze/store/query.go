@@ -137,15 +137,24 @@ func (p *plan) sql() (string, []any) {
 		}
 	}
 	if p.bucket {
-		group = append(group, "bucket_group")
-		sel = append(sel, p.bucketExpr()+" AS bucket_group")
+		group = append(group, p.bucketExpr())
+		sel = append(sel, p.bucketExpr())
 	}
 	sel = append(sel, p.aggregates()...)
 
 	where, args := p.where()
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s GROUP BY %s",
-		strings.Join(sel, ", "), p.tableName(), where, strings.Join(group, ", "))
+		packInts(sel), p.tableName(), where, strings.Join(group, ", "))
 	return query, args
+}
+
+// packInts selects the integer expressions as one text of space-separated
+// decimals, which groups parses. The driver fetches each column through a
+// locked call, and fetching 20 to 30 columns of 288,000 rows one by one
+// took half of an hourly report over 10M requests.
+func packInts(exprs []string) string {
+	format := strings.TrimSpace(strings.Repeat("%d ", len(exprs)))
+	return fmt.Sprintf("printf('%s', %s)", format, strings.Join(exprs, ", "))
 }
 
 func (p *plan) tableName() string {
@@ -284,9 +293,17 @@ func (s *Store) groups(ctx context.Context, p *plan) ([][]group, error) {
 	for i, id := range p.constant {
 		scratch.ids[i] = id
 	}
+	var packed sql.RawBytes
+	values := make([]int64, len(dest))
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&packed); err != nil {
 			return nil, fmt.Errorf("query cells: %w", err)
+		}
+		if err := parseInts(packed, values); err != nil {
+			return nil, fmt.Errorf("query cells: %w", err)
+		}
+		for i, v := range values {
+			*dest[i] = v
 		}
 		g := chunks.next(len(p.columns))
 		copy(g.ids, scratch.ids)
@@ -341,8 +358,8 @@ func (c *groupChunks) all() [][]group {
 	return append(c.done, c.current)
 }
 
-func (g *group) fields(p *plan) []any {
-	var f []any
+func (g *group) fields(p *plan) []*int64 {
+	var f []*int64
 	for i := range g.ids {
 		if _, ok := p.constant[i]; !ok {
 			f = append(f, &g.ids[i])
