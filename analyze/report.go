@@ -175,9 +175,8 @@ func priceCell(pc *cellPricer, c *Cell, opts ReportOptions, rep *Report) (tally,
 }
 
 type groupAcc struct {
-	key      []string
-	t        tally
-	costPico *big.Int // t.cost, set for sorting by cost
+	key []string
+	t   tally
 }
 
 func addToGroup(groups map[string]*groupAcc, key []string, t *tally) {
@@ -198,15 +197,9 @@ func sortedGroups(groups map[string]*groupAcc, by []string, total *tally, top in
 		accs = append(accs, g)
 	}
 	byTime := len(by) > 0 && isTimeDim(by[0])
-	if !byTime {
-		// Converted once per group, not once per comparison.
-		for _, g := range accs {
-			g.costPico = g.t.cost.Big()
-		}
-	}
 	sort.Slice(accs, func(i, j int) bool {
 		if !byTime {
-			if c := accs[i].costPico.Cmp(accs[j].costPico); c != 0 {
+			if c := accs[i].t.cost.Cmp(accs[j].t.cost); c != 0 {
 				return c > 0
 			}
 		}

@@ -77,13 +77,51 @@ func (m Money) Big() *big.Int {
 	return v.Add(v, new(big.Int).SetUint64(m.lo))
 }
 
+// Cmp compares m with o and returns -1, 0 or +1.
+func (m Money) Cmp(o Money) int {
+	switch {
+	case m.hi != o.hi:
+		return cmpInt(m.hi, o.hi)
+	case m.lo < o.lo:
+		return -1
+	case m.lo > o.lo:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt(a, b int64) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// exactFloat is 2^53: every integer of smaller magnitude is a float64.
+const exactFloat = 1 << 53
+
 // USD converts to dollars as a float64, the form JSON documents carry.
 // The conversion rounds once, at the end, so the result is the float64
-// nearest to the exact sum.
+// nearest to the exact sum. Below $9,007 (2^53 picodollars) the amount and
+// 10^12 are both exact float64 values. IEEE division rounds their quotient
+// once, so it gives that nearest float64 without allocating a big.Rat,
+// which a report does for every figure of every group.
 func (m Money) USD() float64 {
+	if v, ok := m.asInt64(); ok && v > -exactFloat && v < exactFloat {
+		return float64(v) / PicoPerUSD
+	}
 	r := new(big.Rat).SetFrac(m.Big(), big.NewInt(PicoPerUSD))
 	f, _ := r.Float64()
 	return f
+}
+
+// asInt64 returns the amount when it fits in an int64.
+func (m Money) asInt64() (int64, bool) {
+	v := int64(m.lo)
+	if (m.hi == 0 && v >= 0) || (m.hi == -1 && v < 0) {
+		return v, true
+	}
+	return 0, false
 }
 
 // FromUSD converts a dollar amount, rounding to the nearest picodollar.
