@@ -67,7 +67,7 @@ func TestMoneyCmp(t *testing.T) {
 		{"negative below positive", pico(-1), pico(1), -1},
 		{"negative below zero", pico(-1), Money{}, -1},
 		{"above 64 bits", aboveTwoTo64, twoTo64, 1},
-		{"64 bits above int64", twoTo64, pico(1<<62), 1},
+		{"64 bits above int64", twoTo64, pico(1 << 62), 1},
 	}
 	for _, c := range cases {
 		if got := c.a.Cmp(c.b); got != c.want {
