@@ -23,12 +23,16 @@ func TestHourlyCellsMatchBuckets(t *testing.T) {
 	}
 	writeAll(t, s, "v1", 64, reqs)
 
-	ny, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skip("no zone database:", err)
+	var zones []*time.Location
+	for _, name := range []string{"UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skip("no zone database:", err)
+		}
+		zones = append(zones, loc)
 	}
 	for _, by := range [][]string{{"hour"}, {"endpoint", "day"}, {"hour_of_day", "user"}} {
-		for _, loc := range []*time.Location{time.UTC, ny} {
+		for _, loc := range zones {
 			q := analyze.Query{By: by, Loc: loc}
 			hourly, bucketed := cellsWith(t, s, q, true), cellsWith(t, s, q, false)
 			if len(hourly) == 0 {
@@ -50,7 +54,7 @@ func cellsWith(t *testing.T, s *Store, q analyze.Query, hourly bool) []analyze.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.hourly = hourly
+	setHourly(t, s, p, hourly)
 	groups, err := s.groups(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +64,58 @@ func cellsWith(t *testing.T, s *Store, q analyze.Query, hourly bool) []analyze.C
 		t.Fatal(err)
 	}
 	return buildCells(p, groups, names)
+}
+
+// setHourly makes p group by local hour in SQL, with the shift of q.Loc
+// over the stored requests, or by 15-minute bucket.
+func setHourly(t *testing.T, s *Store, p *plan, hourly bool) {
+	t.Helper()
+	p.hourly = hourly
+	if !hourly {
+		return
+	}
+	first, last, _, err := s.Bounds(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shift, ok := hourShift(p.q.Loc, first, last.Add(time.Millisecond))
+	if !ok {
+		t.Fatalf("%s: no single hour shift over the stored requests", p.q.Loc)
+	}
+	p.hourShift = shift
+}
+
+// TestHourShift checks the quarter-hour shifts by hand. Local hours start
+// two quarters before UTC hours at +05:30 and three at +05:45 (at :15 UTC).
+// Newfoundland's -03:30 and -02:30 both give two, and Lord Howe's +10:30
+// and +11:00 differ.
+func TestHourShift(t *testing.T) {
+	lo, hi := mustTime(t, "2026-01-01T00:00:00Z"), mustTime(t, "2026-12-31T00:00:00Z")
+	cases := []struct {
+		zone  string
+		shift int64
+		ok    bool
+	}{
+		{"UTC", 0, true},
+		{"America/New_York", 0, true},
+		{"Asia/Kolkata", 2, true},
+		{"Asia/Kathmandu", 3, true},
+		{"America/St_Johns", 2, true},
+		{"Australia/Lord_Howe", 0, false},
+	}
+	for _, c := range cases {
+		loc, err := time.LoadLocation(c.zone)
+		if err != nil {
+			t.Skip("no zone database:", err)
+		}
+		shift, ok := hourShift(loc, lo, hi)
+		if shift != c.shift || ok != c.ok {
+			t.Errorf("%s: hourShift = %d, %v, want %d, %v", c.zone, shift, ok, c.shift, c.ok)
+		}
+	}
+	if _, ok := hourShift(time.FixedZone("x", 20*60), lo, hi); ok {
+		t.Error("+00:20: want no shift, the offset is not whole quarter hours")
+	}
 }
 
 func TestWholeHourZone(t *testing.T) {
@@ -85,7 +141,7 @@ func groupCount(t *testing.T, s *Store, q analyze.Query, hourly bool) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.hourly = hourly
+	setHourly(t, s, p, hourly)
 	groups, err := s.groups(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)

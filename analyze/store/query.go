@@ -71,11 +71,14 @@ type plan struct {
 	// such columns but does not read them.
 	constant map[int]int64
 	zero     [numRollupValues]bool
-	// hourly groups the buckets of each UTC hour into its first bucket in
-	// SQL. That is right when every zone offset in the window is a whole
-	// number of hours, because the four buckets then share their day and
-	// hour labels, and it returns up to four times fewer rows.
-	hourly bool
+	// hourly groups the buckets of each local hour into its first bucket
+	// in SQL. That is right when every zone offset in the window leaves the
+	// same remainder modulo an hour, hourShift quarters (0 for whole-hour
+	// offsets, 2 for India's +05:30), because the four buckets of a local
+	// hour then share their day and hour labels. It returns up to four
+	// times fewer rows.
+	hourly    bool
+	hourShift int64
 }
 
 func newPlan(q analyze.Query) (*plan, error) {
@@ -164,21 +167,21 @@ func (p *plan) tableName() string {
 	return "requests"
 }
 
-// hourBucketSQL and rawHourBucketSQL are the first bucket of a bucket's or
-// a request's UTC hour, with floor division.
-const (
-	hourBucketSQL    = "(bucket - (((bucket % 4) + 4) % 4))"
-	rawHourBucketSQL = "((time_ms - (((time_ms % 3600000) + 3600000) % 3600000)) / 900000)"
-)
+// hourBucketSQL is the first 15-minute bucket of the local hour that
+// bucket expression q falls in, for a zone whose hours start hourShift
+// quarters before the UTC hour (floor division, also before 1970).
+func hourBucketSQL(q string, hourShift int64) string {
+	return fmt.Sprintf("(%[1]s - (((((%[1]s) + %[2]d) %% 4) + 4) %% 4))", q, hourShift)
+}
 
 func (p *plan) bucketExpr() string {
 	switch {
 	case p.rollup && p.hourly:
-		return hourBucketSQL
+		return hourBucketSQL("bucket", p.hourShift)
 	case p.rollup:
 		return "bucket"
 	case p.hourly:
-		return rawHourBucketSQL
+		return hourBucketSQL(rawBucketSQL, p.hourShift)
 	}
 	return rawBucketSQL
 }
