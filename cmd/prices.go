@@ -22,7 +22,10 @@ func newPricesCmd(a *app) *cobra.Command {
 The active table is the built-in one with overrides merged over it. In the
 config, "prices:" is a price file name or a list of file names and inline
 models (written as in a price file); --prices FILE replaces that setting.
-A model id in an override replaces the built-in model, rows and all.
+A model id in an override replaces the built-in model from the override's
+first row on, and earlier requests keep the built-in rows. An override
+that lists a name the built-in table gives to another model takes the
+name over, with a warning on standard error.
 
 "adjustments:" in the config lists negotiated discounts and credits:
 
@@ -117,10 +120,27 @@ own rule). Exit status 2 when there is an error.`,
 			for _, w := range t.Lint() {
 				fmt.Fprintf(a.io.Err, "warning: %s\n", w)
 			}
+			if err := a.warnBuiltinTakeovers(args[0], t); err != nil {
+				return err
+			}
 			fmt.Fprintf(a.io.Out, "%s: valid, %s, version %s\n", args[0], render.Plural(int64(len(t.Models())), "model"), t.Version())
 			return nil
 		},
 	}
+}
+
+// warnBuiltinTakeovers prints a warning for each built-in name that
+// --prices name would give to another model of t.
+func (a *app) warnBuiltinTakeovers(name string, t *pricing.Table) error {
+	if name == builtinName {
+		return nil
+	}
+	builtin, err := pricing.Embedded()
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("built-in price table: %w", err))
+	}
+	a.warnTakeovers(builtin, t)
+	return nil
 }
 
 func newPricesDiffCmd(a *app) *cobra.Command {
@@ -145,6 +165,7 @@ shows as removed.`,
 				tables[i] = t
 			}
 			if merged, _ := c.Flags().GetBool("merged"); merged {
+				a.warnTakeovers(tables[0], tables[1])
 				tables[1] = tables[0].Merge(tables[1])
 			}
 			return render.PriceDiff(a.io.Out, tables[0], tables[1], pricing.Diff(tables[0], tables[1]))
@@ -173,8 +194,11 @@ func newPricesImportCmd(a *app) *cobra.Command {
 		Long: `Convert LiteLLM's model_prices_and_context_window.json into a costctl price
 file on standard output (or -o FILE), for use with --prices. LiteLLM lists
 current prices only, so every row starts on --effective (default today).
-Entries that break their provider's own pricing rules are left out, and
-each one is listed on standard error.`,
+An entry whose name the built-in table knows is written under the
+built-in model's id, so merging the file adds a dated row to that model
+and earlier requests keep the built-in prices. Entries of another provider
+than that model, and entries that break their provider's own pricing
+rules, are left out, and each one is listed on standard error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.runPricesImport(args[0])
@@ -200,14 +224,19 @@ func (a *app) runPricesImport(path string) error {
 		return usageErrorf("import: %w", err)
 	}
 
-	res, err := pricing.ImportLiteLLM(data, effective, time.Now().UTC().Truncate(24*time.Hour))
+	base, err := pricing.Embedded()
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("built-in price table: %w", err))
+	}
+
+	res, err := pricing.ImportLiteLLM(data, base, effective, time.Now().UTC().Truncate(24*time.Hour))
 	if err != nil {
 		return usageErrorf("import %s: %w", path, err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(a.io.Err, "warning: %s\n", w)
 	}
-	fmt.Fprintf(a.io.Err, "imported %d models from %s\n", res.Models, path)
+	fmt.Fprintf(a.io.Err, "imported %s from %s\n", render.Plural(int64(res.Models), "model"), path)
 	return a.writeFile(a.v.GetString("prices.import.output"), res.YAML)
 }
 
@@ -256,6 +285,7 @@ func (a *app) activeTable() (*pricing.Table, error) {
 		return nil, err
 	}
 	for _, o := range overrides {
+		a.warnTakeovers(table, o)
 		table = table.Merge(o)
 	}
 
@@ -264,6 +294,14 @@ func (a *app) activeTable() (*pricing.Table, error) {
 		return nil, err
 	}
 	return table.WithAdjustments(adj), nil
+}
+
+// warnTakeovers prints a warning for each name of base that merging over
+// gives to another model, because requests of that name lose base's rows.
+func (a *app) warnTakeovers(base, over *pricing.Table) {
+	for _, w := range base.Takeovers(over) {
+		fmt.Fprintf(a.io.Err, "warning: %s\n", w)
+	}
 }
 
 // priceOverrides reads the "prices" setting: one file name, or a list whose

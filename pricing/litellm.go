@@ -49,14 +49,18 @@ type ImportResult struct {
 }
 
 // ImportLiteLLM converts LiteLLM's price file into costctl's format, with
-// every row starting on from and the table dated date. Entries whose
-// normalised name is already taken by an earlier entry (in key order) are
-// folded into it. An entry whose prices break its provider's own rules (see
+// every row starting on from and the table dated date. An entry whose name
+// base resolves is written under the base model's id, so merging the file
+// over base adds a dated row to that model and keeps its earlier rows. An
+// entry of another provider than that base model is skipped, because the
+// table resolves a name to one model for every provider. base may be nil.
+// Entries whose model id is already taken by an earlier entry (in key
+// order) are folded into it. An entry whose prices break its provider's own rules (see
 // Lint) is not imported, and the reason is in Warnings, so a bad value is
 // never imported silently. Prices are converted exactly from the JSON
 // number text; a price finer than one picodollar per token is rounded to
 // the nearest picodollar, with a warning.
-func ImportLiteLLM(data []byte, from, date time.Time) (*ImportResult, error) {
+func ImportLiteLLM(data []byte, base *Table, from, date time.Time) (*ImportResult, error) {
 	entries, err := decodeLiteLLM(data)
 	if err != nil {
 		return nil, err
@@ -71,6 +75,11 @@ func ImportLiteLLM(data []byte, from, date time.Time) (*ImportResult, error) {
 		if m == nil {
 			continue
 		}
+		m, skipped := adoptBaseID(base, m)
+		if m == nil {
+			res.Warnings = append(res.Warnings, skipped)
+			continue
+		}
 		if prev, ok := byID[m.id]; ok {
 			res.Warnings = append(res.Warnings, prev.fold(m)...)
 			continue
@@ -79,6 +88,28 @@ func ImportLiteLLM(data []byte, from, date time.Time) (*ImportResult, error) {
 		models = append(models, m)
 	}
 	return finishImport(res, models, from, date)
+}
+
+// adoptBaseID writes m under the id of the base model its name resolves
+// to, or returns nil and a warning when that model is another provider's.
+func adoptBaseID(base *Table, m *importModel) (*importModel, string) {
+	if base == nil {
+		return m, ""
+	}
+	bm, ok := base.lookup(m.id)
+	if !ok {
+		return m, ""
+	}
+	if bm.Provider != m.provider {
+		return nil, fmt.Sprintf("%s: skipped: a %s price for %q, which the built-in table prices as %s model %s; costctl resolves a name to one model for every provider, so importing it would reprice %s requests too",
+			m.source, m.provider, m.id, bm.Provider, bm.ID, bm.Provider)
+	}
+
+	if m.id != bm.ID {
+		m.names = []string{m.id}
+		m.id = bm.ID
+	}
+	return m, ""
 }
 
 func decodeLiteLLM(data []byte) (map[string]map[string]any, error) {

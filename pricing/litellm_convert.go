@@ -12,13 +12,15 @@ import (
 // million tokens.
 type importModel struct {
 	id, provider string
-	servedBy     []string
-	minCache     int64
-	source       string // the LiteLLM key
-	prices       classPrices
-	bands        []importBand
-	tiers        []importTier
-	webSearch1K  *big.Rat
+	// names are the LiteLLM names written under a built-in model's id.
+	names       []string
+	servedBy    []string
+	minCache    int64
+	source      string // the LiteLLM key
+	prices      classPrices
+	bands       []importBand
+	tiers       []importTier
+	webSearch1K *big.Rat
 }
 
 type classPrices map[Class]*big.Rat
@@ -207,6 +209,7 @@ func (m *importModel) fold(o *importModel) []string {
 	if rowText(m) != rowText(o) {
 		return []string{fmt.Sprintf("%s: left out: same model as %s with other prices; the prices of %s are kept", o.source, m.source, m.source)}
 	}
+	m.names = union(m.names, o.names)
 	return nil
 }
 
@@ -217,6 +220,9 @@ func writeImport(models []*importModel, from, date time.Time) []byte {
 	fmt.Fprintf(&b, "date: %s\n\nmodels:\n", date.Format(time.DateOnly))
 	for _, m := range models {
 		fmt.Fprintf(&b, "  - id: %q\n    provider: %s\n", m.id, m.provider)
+		if len(m.names) > 0 {
+			fmt.Fprintf(&b, "    names: [%s]\n", quotedList(m.names))
+		}
 		if len(m.servedBy) > 0 {
 			fmt.Fprintf(&b, "    served_by: [%s]\n", strings.Join(m.servedBy, ", "))
 		}
@@ -227,6 +233,14 @@ func writeImport(models []*importModel, from, date time.Time) []byte {
 		b.WriteString(rowText(m))
 	}
 	return []byte(b.String())
+}
+
+func quotedList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(quoted, ", ")
 }
 
 // rowText is the YAML of the model's one price row, without its from date.

@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,12 +11,22 @@ import (
 
 func importTestFile(t *testing.T) (*ImportResult, *Table) {
 	t.Helper()
+	return importTestFileFrom(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// importTestFileFrom imports the trimmed LiteLLM file against the built-in
+// table, with every row starting on from.
+func importTestFileFrom(t *testing.T, from time.Time) (*ImportResult, *Table) {
+	t.Helper()
 	data, err := os.ReadFile("../testdata/litellm/model_prices_and_context_window.trimmed.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	res, err := ImportLiteLLM(data, day, day)
+	builtin, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ImportLiteLLM(data, builtin, from, from)
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -35,12 +46,7 @@ var sampleUsages = map[string]Usage{
 
 // knownDifferences are the (name, tier, usage) samples the imported table
 // prices differently from the built-in one, each with the reason.
-var knownDifferences = map[string]string{
-	// LiteLLM's Bedrock entry has no 1-hour cache write price, so 1-hour
-	// writes fall back to the input price, and it has no batch price.
-	"anthropic.claude-3-5-haiku-20241022-v1:0/standard/short": "no cache_write_1h in LiteLLM",
-	"anthropic.claude-3-5-haiku-20241022-v1:0/batch/short":    "no cache_write_1h in LiteLLM",
-}
+var knownDifferences = map[string]string{}
 
 func TestImportedPricesMatchBuiltin(t *testing.T) {
 	_, imported := importTestFile(t)
@@ -102,9 +108,9 @@ func TestImportReportsBrokenRules(t *testing.T) {
 	res, table := importTestFile(t)
 	want := []string{
 		// 1-hour write $6/MTok on a $0.25 input: Anthropic's rule is 2x = $0.50.
-		"claude-3-haiku-20240307: not imported: row claude-3-haiku-20240307@2025-01-01: prices: cache_write_1h 6 is not 2x input 0.25",
+		"claude-3-haiku-20240307: not imported: row claude-3-haiku@2025-01-01: prices: cache_write_1h 6 is not 2x input 0.25",
 		// No 1-hour price above 200k, so the band keeps the base $6, not 2 x $6.
-		"claude-sonnet-4-20250514: not imported: row claude-sonnet-4-20250514@2025-01-01: band above 200000: cache_write_1h 6 is not 2x input 6",
+		"claude-sonnet-4-20250514: not imported: row claude-sonnet-4@2025-01-01: band above 200000: cache_write_1h 6 is not 2x input 6",
 		// Listed with mode "embedding" and an output price of 0.
 		"gemini/gemini-1.5-flash: not imported: row gemini-1.5-flash@2025-01-01: prices: output price is 0 for a chat model",
 	}
@@ -113,9 +119,9 @@ func TestImportReportsBrokenRules(t *testing.T) {
 			t.Errorf("missing warning %q in %q", w, res.Warnings)
 		}
 	}
-	for _, id := range []string{"claude-3-haiku-20240307", "claude-sonnet-4-20250514", "gemini-1.5-flash"} {
-		if _, ok := table.Model(id); ok {
-			t.Errorf("model %s was imported despite its warning", id)
+	for _, name := range []string{"claude-3-haiku-20240307", "claude-sonnet-4-20250514", "gemini-1.5-flash"} {
+		if _, ok := table.Resolve("", name, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)); ok {
+			t.Errorf("model %s was imported despite its warning", name)
 		}
 	}
 }
@@ -150,18 +156,94 @@ func TestImportConvertsExactly(t *testing.T) {
 	}
 }
 
-func TestImportFoldsBedrockAliases(t *testing.T) {
+func TestImportSkipsOtherProviderEntries(t *testing.T) {
 	res, table := importTestFile(t)
-	// "anthropic.claude-3-5-haiku-20241022-v1:0", its "bedrock/us." form and
-	// "us.anthropic..." normalise to one name with equal prices.
-	m, ok := table.Model("claude-3-5-haiku-20241022")
+
+	// The three Bedrock-only LiteLLM entries normalise to a name that the
+	// built-in table gives to the anthropic model claude-3-5-haiku.
+	for _, key := range []string{
+		"anthropic.claude-3-5-haiku-20241022-v1:0",
+		"bedrock/us.anthropic.claude-3-5-haiku-20241022-v1:0",
+		"us.anthropic.claude-3-5-haiku-20241022-v1:0",
+	} {
+		if !containsPrefix(res.Warnings, key+": skipped: a aws_bedrock price") {
+			t.Errorf("no skip warning for %s in %q", key, res.Warnings)
+		}
+	}
+	if _, ok := table.Resolve("", "claude-3-5-haiku-20241022", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)); ok {
+		t.Error("claude-3-5-haiku-20241022 was imported from a Bedrock-only entry")
+	}
+}
+
+func TestImportUsesBuiltinIDs(t *testing.T) {
+	_, table := importTestFile(t)
+
+	// LiteLLM lists the alias and the dated name with equal prices; both
+	// are names of the built-in claude-sonnet-4-5.
+	m, ok := table.Model("claude-sonnet-4-5")
 	if !ok {
-		t.Fatal("claude-3-5-haiku-20241022 not imported")
+		t.Fatal("claude-sonnet-4-5 not imported")
 	}
-	if m.Provider != "aws_bedrock" {
-		t.Errorf("provider = %s, want aws_bedrock", m.Provider)
+	if !slices.Contains(m.Names, "claude-sonnet-4-5-20250929") {
+		t.Errorf("names = %q, want claude-sonnet-4-5-20250929 among them", m.Names)
 	}
-	if containsPrefix(res.Warnings, "us.anthropic.claude-3-5-haiku") || containsPrefix(res.Warnings, "bedrock/us.anthropic") {
-		t.Errorf("aliases with equal prices were reported: %q", res.Warnings)
+	if _, ok := table.Model("claude-sonnet-4-5-20250929"); ok {
+		t.Error("claude-sonnet-4-5-20250929 was written as a model of its own")
+	}
+}
+
+// TestImportKeepsBuiltinHistory merges an import that takes effect on
+// 2026-01-01 over the built-in table: requests before that date keep the
+// built-in rows, and no built-in name changes model.
+func TestImportKeepsBuiltinHistory(t *testing.T) {
+	effective := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, imported := importTestFileFrom(t, effective)
+	builtin, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := builtin.Takeovers(imported); len(w) > 0 {
+		t.Errorf("import takes over built-in names: %q", w)
+	}
+	merged := builtin.Merge(imported)
+
+	before := time.Date(2025, 11, 5, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	u := Usage{Tokens: [NumClasses]int64{Input: 1000, Output: 500}}
+	cases := []struct {
+		provider, name string
+		at             time.Time
+		wantRow        string
+		wantPico       int64
+	}{
+		// 1,000 × $1/MTok + 500 × $5/MTok = $0.0035, built-in row.
+		{"anthropic", "claude-haiku-4-5-20251001", before, "claude-haiku-4-5@2025-10-15", 3_500_000_000},
+		// Same prices in LiteLLM, now from the imported row.
+		{"anthropic", "claude-haiku-4-5-20251001", after, "claude-haiku-4-5@2026-01-01", 3_500_000_000},
+		// 1,000 × $3 + 500 × $15 per MTok = $0.0105.
+		{"anthropic", "claude-sonnet-4-5-20250929", before, "claude-sonnet-4-5@2025-09-29", 10_500_000_000},
+		// 1,000 × $0.15 + 500 × $0.60 per MTok = $0.00045.
+		{"openai", "gpt-4o-mini-2024-07-18", before, "gpt-4o-mini@2024-07-18", 450_000_000},
+		// The Bedrock-only entry is skipped, so a direct Anthropic request
+		// keeps the built-in row after the date: 1,000 × $0.80 + 500 × $4
+		// per MTok = $0.0028.
+		{"anthropic", "claude-3-5-haiku-20241022", after, "claude-3-5-haiku@2024-11-04", 2_800_000_000},
+	}
+	for _, c := range cases {
+		m, ok := merged.Resolve(c.provider, c.name, c.at)
+		if !ok {
+			t.Errorf("%s at %s: unpriced", c.name, c.at.Format(time.DateOnly))
+			continue
+		}
+		if m.Row.ID != c.wantRow {
+			t.Errorf("%s at %s: row %s, want %s", c.name, c.at.Format(time.DateOnly), m.Row.ID, c.wantRow)
+		}
+		cost, err := merged.Cost(m.Row.ID, 0, Modifiers{}, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cost.Big().Int64(); got != c.wantPico {
+			t.Errorf("%s at %s: cost %d pico, want %d", c.name, c.at.Format(time.DateOnly), got, c.wantPico)
+		}
 	}
 }
