@@ -240,12 +240,32 @@ func buildPrices(raw rawPrices, where string) (PriceSet, error) {
 			return ps, fmt.Errorf("%s: missing %s price", where, c)
 		}
 	}
+	if err := checkCacheWrites(raw, where); err != nil {
+		return ps, err
+	}
 	for c := range NumClasses {
 		if !ps.Billed[c] {
 			ps.PerToken[c] = ps.PerToken[fallback[c]]
 		}
 	}
 	return ps, nil
+}
+
+// checkCacheWrites rejects a price list that gives one cache write duration
+// but not the other, because the missing one would silently be billed at
+// the input price. Cache prices are written out per model, never assumed.
+func checkCacheWrites(raw rawPrices, where string) error {
+	fiveMin, hasFiveMin := raw[CacheWrite5m.String()]
+	oneHour, hasOneHour := raw[CacheWrite1h.String()]
+	switch {
+	case hasFiveMin && !hasOneHour:
+		return fmt.Errorf("line %d: %s: missing %s beside %s; add the provider's %s price (Anthropic's is 2x input), or remove %s if the model has no cache writes",
+			fiveMin.Line, where, CacheWrite1h, CacheWrite5m, CacheWrite1h, CacheWrite5m)
+	case hasOneHour && !hasFiveMin:
+		return fmt.Errorf("line %d: %s: missing %s beside %s; add the provider's %s price (Anthropic's is 1.25x input), or remove %s if the model has no cache writes",
+			oneHour.Line, where, CacheWrite5m, CacheWrite1h, CacheWrite5m, CacheWrite1h)
+	}
+	return nil
 }
 
 // parseDate reads a YYYY-MM-DD date as midnight UTC.

@@ -12,11 +12,11 @@ models:
   - id: claude-a
     provider: anthropic
     rows:
-      - {from: 2025-01-01, prices: {input: 1, cache_write_1h: 2, output: 5}}
+      - {from: 2025-01-01, prices: {input: 1, cache_write_5m: 1.25, cache_write_1h: 2, output: 5}}
   - id: claude-b
     provider: anthropic
     rows:
-      - {from: 2025-01-01, prices: {input: 1, cache_write_1h: 1.5, output: 5}}
+      - {from: 2025-01-01, prices: {input: 1, cache_write_5m: 1.25, cache_write_1h: 1.5, output: 5}}
   - id: chat-free-output
     provider: openai
     rows:

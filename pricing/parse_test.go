@@ -64,6 +64,12 @@ func TestParseErrors(t *testing.T) {
           - {above: 10, prices: {input: 1, output: 1}}
 `, "not greater than the previous band"},
 		{"bad pattern", strings.Replace(oneModel, "names: [m-2025]", "patterns: ['m-(']", 1), `pattern "m-("`},
+		{"5m write without 1h", strings.Replace(oneModel, "output: 0.30", "cache_write_5m: 0.09, output: 0.30", 1),
+			"test.yaml: model m: row from 2025-01-01: line 9: prices: missing cache_write_1h beside cache_write_5m"},
+		{"1h write without 5m", strings.Replace(oneModel, "output: 0.30", "cache_write_1h: 0.15, output: 0.30", 1),
+			"test.yaml: model m: row from 2025-01-01: line 9: prices: missing cache_write_5m beside cache_write_1h"},
+		{"band 5m write without 1h", oneModel + "        bands: [{above: 10, prices: {input: 1, cache_write_5m: 1.25, output: 1}}]\n",
+			"band above 10: prices: missing cache_write_1h beside cache_write_5m"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
