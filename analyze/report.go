@@ -90,7 +90,7 @@ type Group struct {
 	Figures
 }
 
-// UnpricedModel names a model the price table does not know, with the
+// UnpricedModel names a model whose requests have no price, with the
 // volume that is missing from the totals.
 type UnpricedModel struct {
 	Model        string `json:"model"`
@@ -103,6 +103,9 @@ type UnpricedModel struct {
 	// have a model that the table does not know. JSON names the missing
 	// rows in warnings, so this count stays out of it.
 	StalePrices int64 `json:"-"`
+	// Causes says why the other requests are unpriced, once
+	// ExplainUnpriced has run. JSON readers get the counts above only.
+	Causes UnpricedCauses `json:"-"`
 }
 
 // ReportOptions are the inputs of a report besides the cells.

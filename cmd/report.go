@@ -186,11 +186,29 @@ func (a *app) buildReport(ctx context.Context, opts reportOptions) (*analyze.Rep
 		Window:      analyze.Window{Since: timePtr(opts.since, opts.loc), Until: timePtr(opts.until, opts.loc), TZ: opts.loc.String()},
 		Loc:         opts.loc,
 	})
-	if err != nil || !opts.vsLogged {
+	if err != nil {
+		return nil, err
+	}
+	if err := explainUnpriced(ctx, st, table, opts, rep); err != nil || !opts.vsLogged {
 		return rep, err
 	}
 	rep.VsLoggedCost, err = compareLoggedCost(ctx, st, table, opts)
 	return rep, err
+}
+
+// explainUnpriced finds why each unpriced model has no price, so the notes
+// can name the fix. It reads the window again by UTC day, the unit in
+// which price rows start, and only when some request is unpriced.
+func explainUnpriced(ctx context.Context, st store.Backend, table *pricing.Table, opts reportOptions, rep *analyze.Report) error {
+	if len(rep.UnpricedModels) == 0 {
+		return nil
+	}
+	days, err := st.Cells(ctx, analyze.Query{Since: opts.since, Until: opts.until, By: []string{analyze.DimDay}})
+	if err != nil {
+		return withCode(ExitRuntime, fmt.Errorf("read store: %w", err))
+	}
+	analyze.ExplainUnpriced(rep, days, table)
+	return nil
 }
 
 // compareLoggedCost reads the window's requests once: the logged cost is

@@ -78,7 +78,7 @@ func Run(ctx context.Context, st store.Backend, table *pricing.Table, inputs []I
 	sink.summary.Write = stats
 	sink.summary.Write.Kept += sink.copies.merged
 	sink.summary.Unchanged = sink.files.unchanged
-	sink.summary.finish()
+	sink.summary.finish(table)
 	if err != nil {
 		return sink.summary, err
 	}

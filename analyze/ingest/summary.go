@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"sort"
+	"time"
 
 	"github.com/costctl/costctl/analyze"
 	"github.com/costctl/costctl/analyze/logs"
 	"github.com/costctl/costctl/analyze/store"
+	"github.com/costctl/costctl/pricing"
 )
 
 // maxExamples is how many rejected lines the summary quotes in full.
@@ -39,11 +41,21 @@ type Summary struct {
 	unpriced map[[2]string]*UnpricedModel
 }
 
-// UnpricedModel is a model the price table does not know.
+// UnpricedModel is a model the price table has no price for at the time
+// of some of its requests.
 type UnpricedModel struct {
 	Provider string `json:"provider"`
 	Model    string `json:"model"`
 	Requests int64  `json:"requests"`
+	// First and Last are the times of the earliest and latest of those
+	// requests.
+	First time.Time `json:"-"`
+	Last  time.Time `json:"-"`
+	// Known is set when the table knows the model but has no row in
+	// effect at those times. PricesStart is then the first day of the
+	// model's first row.
+	Known       bool      `json:"-"`
+	PricesStart time.Time `json:"-"`
 }
 
 func newSummary() *Summary {
@@ -73,16 +85,22 @@ func (s *Summary) noteUnpriced(r *analyze.Request) {
 	k := [2]string{r.Provider, r.Model}
 	m, ok := s.unpriced[k]
 	if !ok {
-		m = &UnpricedModel{Provider: r.Provider, Model: r.Model}
+		m = &UnpricedModel{Provider: r.Provider, Model: r.Model, First: r.Time, Last: r.Time}
 		s.unpriced[k] = m
 	}
 	m.Requests++
+	if r.Time.Before(m.First) {
+		m.First = r.Time
+	}
+	if r.Time.After(m.Last) {
+		m.Last = r.Time
+	}
 }
 
-// finish totals the per-file results and orders the unpriced models.
-// Merged counts copies of requests already seen: whichever came first, the
-// more complete copy was kept.
-func (s *Summary) finish() {
+// finish totals the per-file results and orders the unpriced models,
+// marking those that table knows. Merged counts copies of requests
+// already seen: whichever came first, the more complete copy was kept.
+func (s *Summary) finish(table *pricing.Table) {
 	s.Stored = s.Write.Inserted
 	s.Merged = s.Write.Replaced + s.Write.Kept
 	for _, f := range s.Files {
@@ -90,6 +108,9 @@ func (s *Summary) finish() {
 		s.Requests += f.Requests
 	}
 	for _, m := range s.unpriced {
+		if model := analyze.FindModel(table, m.Provider, m.Model); model != nil && len(model.Rows) > 0 {
+			m.Known, m.PricesStart = true, model.Rows[0].From
+		}
 		s.Unpriced = append(s.Unpriced, *m)
 	}
 	sort.Slice(s.Unpriced, func(i, j int) bool {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/costctl/costctl/analyze/ingest"
 	"github.com/costctl/costctl/analyze/logs"
@@ -38,11 +39,32 @@ func IngestSummary(w io.Writer, s *ingest.Summary) error {
 		fmt.Fprintf(w, "partly read: %s\n", t)
 	}
 	for _, m := range s.Unpriced {
-		fmt.Fprintf(w, "unpriced: %s of model %q (provider %q) stored without a cost; add the model with --prices FILE\n",
-			plural(m.Requests, "request line"), m.Model, m.Provider)
+		unpricedLine(w, m)
 	}
 	withoutIDNote(w, s.WithoutID)
 	return nil
+}
+
+// unpricedLine names a model stored without a cost and the fix: a price
+// file for a model the table does not know, a dated row for a known one
+// used on days that none of its rows covers.
+func unpricedLine(w io.Writer, m ingest.UnpricedModel) {
+	if !m.Known {
+		fmt.Fprintf(w, "unpriced: %s of model %q (provider %q) stored without a cost; add the model with --prices FILE\n",
+			plural(m.Requests, "request line"), m.Model, m.Provider)
+		return
+	}
+	start := ""
+	if m.Last.Before(m.PricesStart) {
+		start = pricesStart(m.PricesStart)
+	}
+	fmt.Fprintf(w, "unpriced: %s of known model %q (provider %q) stored without a cost: no price row in effect %s%s; add a dated row with --prices FILE if you have the price\n",
+		plural(m.Requests, "request line"), m.Model, m.Provider, dayRange(utcDate(m.First), utcDate(m.Last)), start)
+}
+
+func utcDate(t time.Time) time.Time {
+	y, mo, d := t.UTC().Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 }
 
 // withoutIDNote warns that requests without a response id are identified

@@ -58,6 +58,9 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.3f", *v)
 	},
 	"join": strings.Join,
+	"unpricedNotes": func(m analyze.UnpricedModel) []string {
+		return render.UnpricedNotes(&m)
+	},
 	// signedUSD and minusUSD write the credit lines: a credit is stored as
 	// a positive amount and shown as the negative line it is on the bill.
 	"signedUSD": render.USD,
