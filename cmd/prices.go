@@ -197,8 +197,11 @@ current prices only, so every row starts on --effective (default today).
 An entry whose name the built-in table knows is written under the
 built-in model's id, so merging the file adds a dated row to that model
 and earlier requests keep the built-in prices. Entries of another provider
-than that model, and entries that break their provider's own pricing
-rules, are left out, and each one is listed on standard error.`,
+than that model, entries that break their provider's own pricing rules,
+and entries without a price costctl needs (both cache write prices, every
+class again in a long-context band) are left out, never filled in from
+another price. A service tier priced exactly like standard is left out
+too. Each one is listed on standard error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.runPricesImport(args[0])

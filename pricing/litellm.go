@@ -75,7 +75,7 @@ func ImportLiteLLM(data []byte, base *Table, from, date time.Time) (*ImportResul
 		if m == nil {
 			continue
 		}
-		m, skipped := adoptBaseID(base, m)
+		m, skipped := admitEntry(base, m)
 		if m == nil {
 			res.Warnings = append(res.Warnings, skipped)
 			continue
@@ -88,6 +88,20 @@ func ImportLiteLLM(data []byte, base *Table, from, date time.Time) (*ImportResul
 		models = append(models, m)
 	}
 	return finishImport(res, models, from, date)
+}
+
+// admitEntry returns m under its base id, or nil and the warning why it is
+// left out.
+func admitEntry(base *Table, m *importModel) (*importModel, string) {
+	m, skipped := adoptBaseID(base, m)
+	if m == nil {
+		return nil, skipped
+	}
+	if key := m.missingPrice(); key != "" {
+		return nil, fmt.Sprintf("%s: not imported: missing %s, and costctl makes up no price from another class or band; price the model in your own price file with the provider's published price",
+			m.source, key)
+	}
+	return m, ""
 }
 
 // adoptBaseID writes m under the id of the base model its name resolves

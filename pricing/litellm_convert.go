@@ -27,6 +27,7 @@ type classPrices map[Class]*big.Rat
 
 type importBand struct {
 	above  int64
+	suffix string // LiteLLM's key suffix, such as "_above_200k_tokens"
 	prices classPrices
 }
 
@@ -68,11 +69,11 @@ func convertEntry(key string, e map[string]any) (*importModel, []string) {
 	if m.prices[Input] == nil || m.prices[Output] == nil {
 		return nil, append(warn, fmt.Sprintf("%s: skipped: missing input_cost_per_token or output_cost_per_token", key))
 	}
-	if v, ok := read("cache_creation_input_token_cost_above_1hr"); ok {
+	if v, ok := read(litellmKey(CacheWrite1h, "")); ok {
 		m.prices[CacheWrite1h] = v
 	}
 
-	m.bands = readBands(read, m.prices)
+	m.bands = readBands(read)
 	warn = append(warn, m.readTiers(read)...)
 	m.minCache = minCacheTokens(e["prompt_cache_min_tokens"])
 	m.webSearch1K = webSearchPer1K(e["search_context_cost_per_query"])
@@ -89,31 +90,77 @@ func readClasses(read func(string) (*big.Rat, bool), suffix string) classPrices 
 	return out
 }
 
-// readBands builds the long-context bands. A class the band does not list
-// keeps its base price, which is how LiteLLM prices it.
-func readBands(read func(string) (*big.Rat, bool), base classPrices) []importBand {
+// litellmKey returns LiteLLM's key for a class's price with a band or tier
+// suffix ("" for the base price).
+func litellmKey(c Class, suffix string) string {
+	if c == CacheWrite1h {
+		return "cache_creation_input_token_cost_above_1hr" + suffix
+	}
+	for _, lc := range litellmClasses {
+		if lc.class == c {
+			return lc.key + suffix
+		}
+	}
+	return c.String() + suffix
+}
+
+// readBands builds the long-context bands from the prices each band lists.
+// A band bills every class at its own price, so a class it leaves out is
+// not filled in from the base prices: missingPrice reports it.
+func readBands(read func(string) (*big.Rat, bool)) []importBand {
 	var out []importBand
 	for _, b := range litellmBands {
 		listed := readClasses(read, b.suffix)
-		if v, ok := read("cache_creation_input_token_cost_above_1hr" + b.suffix); ok {
+		if v, ok := read(litellmKey(CacheWrite1h, b.suffix)); ok {
 			listed[CacheWrite1h] = v
 		}
 		if len(listed) == 0 {
 			continue
 		}
-		prices := clonePrices(base)
-		for c, v := range listed {
-			prices[c] = v
-		}
-		out = append(out, importBand{above: b.above, prices: prices})
+		out = append(out, importBand{above: b.above, suffix: b.suffix, prices: listed})
 	}
 	return out
 }
 
-func clonePrices(p classPrices) classPrices {
-	out := make(classPrices, len(p))
-	for c, v := range p {
-		out[c] = v
+// missingPrice returns the LiteLLM key of a price the entry needs but does
+// not give: one of the two cache write prices when the other is given, or
+// a class the base prices list but a long-context band does not. costctl
+// never makes such a price up from another class or band (LiteLLM itself
+// bills a band's missing class at the base price, which is wrong for
+// Anthropic's 1-hour writes above 200k tokens, at 2x the band's input).
+func (m *importModel) missingPrice() string {
+	if key := missingCacheWrite(m.prices, ""); key != "" {
+		return key
+	}
+	for _, b := range m.bands {
+		for _, c := range sortedClasses(m.prices) {
+			if b.prices[c] == nil {
+				return litellmKey(c, b.suffix)
+			}
+		}
+		if key := missingCacheWrite(b.prices, b.suffix); key != "" {
+			return key
+		}
+	}
+	return ""
+}
+
+func missingCacheWrite(p classPrices, suffix string) string {
+	switch {
+	case p[CacheWrite5m] != nil && p[CacheWrite1h] == nil:
+		return litellmKey(CacheWrite1h, suffix)
+	case p[CacheWrite1h] != nil && p[CacheWrite5m] == nil:
+		return litellmKey(CacheWrite5m, suffix)
+	}
+	return ""
+}
+
+func sortedClasses(p classPrices) []Class {
+	var out []Class
+	for c := range NumClasses {
+		if p[c] != nil {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -126,6 +173,10 @@ func (m *importModel) readTiers(read func(string) (*big.Rat, bool)) []string {
 			continue
 		}
 		if f := commonRatio(listed, m.prices); f != nil {
+			if w := m.checkTierFactor(read, t.name, t.suffix, listed, f); w != "" {
+				warn = append(warn, w)
+				continue
+			}
 			m.tiers = append(m.tiers, importTier{name: t.name, multiplier: f})
 			continue
 		}
@@ -136,6 +187,47 @@ func (m *importModel) readTiers(read func(string) (*big.Rat, bool)) []string {
 		m.tiers = append(m.tiers, importTier{name: t.name, prices: listed})
 	}
 	return warn
+}
+
+// checkTierFactor returns why a tier whose base prices are f times the
+// standard ones is left out, or "". A factor of 1 bills the tier at
+// standard prices, as an unlisted tier is billed, so writing it would only
+// make a premium tier look checked. The LiteLLM copy in testdata/litellm
+// lists gemini/gemini-2.5-pro's priority prices equal to standard, but
+// Google sells priority inference at a premium (Gemini API docs, "Priority
+// inference"). Each band's tier prices must have the same factor, because
+// costctl applies one multiplier to whichever band prices a request.
+func (m *importModel) checkTierFactor(read func(string) (*big.Rat, bool), name, suffix string, listed classPrices, f *big.Rat) string {
+	if f.Cmp(big.NewRat(1, 1)) == 0 {
+		return fmt.Sprintf("%s: %s tier left out: the entry lists %s equal to the standard prices, so %s requests are billed at standard prices; if the provider charges more, add the tier to your own price file",
+			m.source, name, strings.Join(keysOf(listed, suffix), ", "), name)
+	}
+	for _, b := range m.bands {
+		bandTier := readClasses(read, b.suffix+suffix)
+		if len(bandTier) > 0 && !sameRatio(bandTier, b.prices, f) {
+			return fmt.Sprintf("%s: %s tier left out: its prices above %d tokens (%s) are not %s times the band's prices, as its base prices are, and costctl applies one factor to every band",
+				m.source, name, b.above, strings.Join(keysOf(bandTier, b.suffix+suffix), ", "), decimalText(f))
+		}
+	}
+	return ""
+}
+
+func keysOf(p classPrices, suffix string) []string {
+	var keys []string
+	for _, c := range sortedClasses(p) {
+		keys = append(keys, litellmKey(c, suffix))
+	}
+	return keys
+}
+
+func sameRatio(listed, base classPrices, f *big.Rat) bool {
+	for c, v := range listed {
+		b := base[c]
+		if b == nil || new(big.Rat).Mul(b, f).Cmp(v) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // commonRatio returns the factor f with listed[c] = f × base[c] for every

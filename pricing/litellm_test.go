@@ -109,10 +109,10 @@ func TestImportReportsBrokenRules(t *testing.T) {
 	want := []string{
 		// 1-hour write $6/MTok on a $0.25 input: Anthropic's rule is 2x = $0.50.
 		"claude-3-haiku-20240307: not imported: row claude-3-haiku@2025-01-01: prices: cache_write_1h 6 is not 2x input 0.25",
-		// No 1-hour price above 200k, so the band keeps the base $6, not 2 x $6.
-		"claude-sonnet-4-20250514: not imported: row claude-sonnet-4@2025-01-01: band above 200000: cache_write_1h 6 is not 2x input 6",
-		// Listed with mode "embedding" and an output price of 0.
-		"gemini/gemini-1.5-flash: not imported: row gemini-1.5-flash@2025-01-01: prices: output price is 0 for a chat model",
+		// The entry gives a 1-hour write price, but none above 200k tokens.
+		"claude-sonnet-4-20250514: not imported: missing cache_creation_input_token_cost_above_1hr_above_200k_tokens,",
+		// The band above 128k tokens gives input prices only.
+		"gemini/gemini-1.5-flash: not imported: missing output_cost_per_token_above_128k_tokens,",
 	}
 	for _, w := range want {
 		if !containsPrefix(res.Warnings, w) {
@@ -245,5 +245,147 @@ func TestImportKeepsBuiltinHistory(t *testing.T) {
 		if got := cost.Big().Int64(); got != c.wantPico {
 			t.Errorf("%s at %s: cost %d pico, want %d", c.name, c.at.Format(time.DateOnly), got, c.wantPico)
 		}
+	}
+}
+
+// importJSON imports a LiteLLM file given as text against the built-in
+// table, every row from 2026-01-01.
+func importJSON(t *testing.T, text string) (*ImportResult, *Table) {
+	t.Helper()
+	builtin, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	res, err := ImportLiteLLM([]byte(text), builtin, day, day)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	table, err := Parse(res.YAML, "imported")
+	if err != nil {
+		t.Fatalf("parse imported table: %v", err)
+	}
+	return res, table
+}
+
+func TestImportLeavesOutHalfCacheWrites(t *testing.T) {
+	res, table := importJSON(t, `{
+  "acme-claude-half": {"litellm_provider": "anthropic", "mode": "chat",
+    "input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06,
+    "cache_read_input_token_cost": 1e-07, "cache_creation_input_token_cost": 1.25e-06},
+  "acme-claude-full": {"litellm_provider": "anthropic", "mode": "chat",
+    "input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06,
+    "cache_read_input_token_cost": 1e-07, "cache_creation_input_token_cost": 1.25e-06,
+    "cache_creation_input_token_cost_above_1hr": 2e-06}
+}`)
+
+	want := "acme-claude-half: not imported: missing cache_creation_input_token_cost_above_1hr,"
+	if !containsPrefix(res.Warnings, want) {
+		t.Errorf("missing warning %q in %q", want, res.Warnings)
+	}
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if _, ok := table.Resolve("", "acme-claude-half", at); ok {
+		t.Error("acme-claude-half was imported without a 1-hour write price")
+	}
+
+	// 1,000 five-minute writes × $1.25/MTok + 1,000 one-hour writes ×
+	// $2/MTok = $0.00325 = 3,250,000,000 picodollars.
+	u := Usage{Tokens: [NumClasses]int64{CacheWrite5m: 1000, CacheWrite1h: 1000}}
+	got, ok := costOf(table, "acme-claude-full", "standard", u, at)
+	if !ok {
+		t.Fatal("acme-claude-full not imported")
+	}
+	if got != "3250000000" {
+		t.Errorf("acme-claude-full cost = %s pico, want 3250000000", got)
+	}
+}
+
+func TestImportLeavesOutIncompleteBand(t *testing.T) {
+	// The band above 200k tokens gives no 1-hour write price. The base $6
+	// must not be copied into the band, where Anthropic charges $12.
+	res, table := importJSON(t, `{
+  "acme-claude-long": {"litellm_provider": "anthropic", "mode": "chat",
+    "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05,
+    "cache_read_input_token_cost": 3e-07, "cache_creation_input_token_cost": 3.75e-06,
+    "cache_creation_input_token_cost_above_1hr": 6e-06,
+    "input_cost_per_token_above_200k_tokens": 6e-06, "output_cost_per_token_above_200k_tokens": 2.25e-05,
+    "cache_read_input_token_cost_above_200k_tokens": 6e-07, "cache_creation_input_token_cost_above_200k_tokens": 7.5e-06}
+}`)
+
+	want := "acme-claude-long: not imported: missing cache_creation_input_token_cost_above_1hr_above_200k_tokens,"
+	if !containsPrefix(res.Warnings, want) {
+		t.Errorf("missing warning %q in %q", want, res.Warnings)
+	}
+	if containsPrefix(res.Warnings, "acme-claude-long: not imported: row") {
+		t.Errorf("the importer blamed a value it made up: %q", res.Warnings)
+	}
+	if len(table.Models()) != 0 {
+		t.Errorf("imported %d models, want 0", len(table.Models()))
+	}
+}
+
+func TestImportLeavesOutFactorOneTier(t *testing.T) {
+	res, table := importTestFile(t)
+
+	// LiteLLM lists gemini-2.5-pro's priority prices equal to standard.
+	want := "gemini/gemini-2.5-pro: priority tier left out: the entry lists input_cost_per_token_priority, output_cost_per_token_priority equal to the standard prices"
+	if !containsPrefix(res.Warnings, want) {
+		t.Errorf("missing warning %q in %q", want, res.Warnings)
+	}
+	m, ok := table.Model("gemini-2.5-pro")
+	if !ok {
+		t.Fatal("gemini-2.5-pro not imported")
+	}
+	if m.Rows[0].hasTier("priority") {
+		t.Errorf("priority tier imported: %v", m.Rows[0].ServiceTiers["priority"])
+	}
+}
+
+// geminiLikeEntry is a banded entry whose priority prices are 1.8 times
+// standard below 200k tokens and BAND_PRIORITY above.
+const geminiLikeEntry = `{
+  "acme-gemini": {"litellm_provider": "gemini", "mode": "chat",
+    "input_cost_per_token": 1.25e-06, "output_cost_per_token": 1e-05,
+    "input_cost_per_token_above_200k_tokens": 2.5e-06, "output_cost_per_token_above_200k_tokens": 1.5e-05,
+    "input_cost_per_token_priority": 2.25e-06, "output_cost_per_token_priority": 1.8e-05,
+    "input_cost_per_token_above_200k_tokens_priority": BAND_PRIORITY}
+}`
+
+func TestImportTierFactorAcrossBands(t *testing.T) {
+	// 2.5e-06 × 1.8 = 4.5e-06: the band's priority price has the same factor.
+	_, table := importJSON(t, strings.Replace(geminiLikeEntry, "BAND_PRIORITY", "4.5e-06", 1))
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+	// 1,000 input tokens × $1.25/MTok × 1.8 = $0.00225.
+	u := Usage{Tokens: [NumClasses]int64{Input: 1000}}
+	got, ok := costOf(table, "acme-gemini", "priority", u, at)
+	if !ok {
+		t.Fatal("acme-gemini not imported")
+	}
+	if got != "2250000000" {
+		t.Errorf("priority cost = %s pico, want 2250000000", got)
+	}
+
+	// 250,000 input tokens × $2.50/MTok × 1.8 = $1.125.
+	long := Usage{Tokens: [NumClasses]int64{Input: 250_000}}
+	if got, _ := costOf(table, "acme-gemini", "priority", long, at); got != "1125000000000" {
+		t.Errorf("long priority cost = %s pico, want 1125000000000", got)
+	}
+}
+
+func TestImportLeavesOutTierUnevenAcrossBands(t *testing.T) {
+	// Above 200k the priority price equals standard, not 1.8 times it.
+	res, table := importJSON(t, strings.Replace(geminiLikeEntry, "BAND_PRIORITY", "2.5e-06", 1))
+
+	want := "acme-gemini: priority tier left out: its prices above 200000 tokens (input_cost_per_token_above_200k_tokens_priority) are not 1.8 times"
+	if !containsPrefix(res.Warnings, want) {
+		t.Errorf("missing warning %q in %q", want, res.Warnings)
+	}
+	m, ok := table.Model("acme-gemini")
+	if !ok {
+		t.Fatal("acme-gemini not imported")
+	}
+	if m.Rows[0].hasTier("priority") {
+		t.Error("priority tier imported with a factor that is wrong above 200k tokens")
 	}
 }
