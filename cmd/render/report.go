@@ -1,18 +1,14 @@
 package render
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/costctl/costctl/analyze"
-	"github.com/costctl/costctl/pricing"
 )
 
 // Output formats every document command accepts.
@@ -131,12 +127,55 @@ func figureCells(f analyze.Figures, list bool) []string {
 	}
 	cells := []string{
 		Count(f.Requests), Count(f.InputTokens), Count(f.CacheReadTokens),
-		Count(f.CacheWriteTokens), Count(f.OutputTokens), USD(f.CostUSD),
+		Count(f.CacheWriteTokens), Count(f.OutputTokens), CostText(f, f.CostUSD),
 	}
 	if list {
-		cells = append(cells, USD(f.ListCostUSD))
+		cells = append(cells, CostText(f, f.ListCostUSD))
 	}
-	return append(cells, share, USD(f.CostPerRequestUSD))
+	return append(cells, share, CostPerRequestText(f))
+}
+
+// PartlyUnpricedMark follows a cost that leaves out unpriced requests of
+// its row. ReportNotes explains it whenever a row carries it.
+const PartlyUnpricedMark = "*"
+
+// CostText formats cost, a cost of the row f, for people. A row with no
+// priced request shows "unpriced" (or "unknown" when its requests logged
+// no usage) instead of a $0.00 that reads as free, and a row with some
+// unpriced requests gets PartlyUnpricedMark.
+func CostText(f analyze.Figures, cost float64) string {
+	if label, ok := noPricedRequest(f); ok {
+		return label
+	}
+	if f.UnpricedRequests > 0 {
+		return USD(cost) + PartlyUnpricedMark
+	}
+	return USD(cost)
+}
+
+// CostPerRequestText formats the cost per priced request of the row f, or
+// the word CostText shows when the row has no priced request.
+func CostPerRequestText(f analyze.Figures) string {
+	if label, ok := noPricedRequest(f); ok {
+		return label
+	}
+	return USD(f.CostPerRequestUSD)
+}
+
+// noPricedRequest returns the word for the cost of a row whose requests
+// all lack a price or usage, and false when some request has a cost, even
+// a known $0 (a request rejected before any work).
+func noPricedRequest(f analyze.Figures) (string, bool) {
+	if f.Requests-f.UnpricedRequests-f.UnknownCostRequests > 0 {
+		return "", false
+	}
+	switch {
+	case f.UnpricedRequests > 0:
+		return "unpriced", true
+	case f.UnknownCostRequests > 0:
+		return "unknown", true
+	}
+	return "", false
 }
 
 // csvFigureHeader names the CSV figure columns. cost_usd is the effective
@@ -185,78 +224,4 @@ func csvFigures(f analyze.Figures) []string {
 		i(f.OutputTokens), i(f.ReasoningTokens), Exact(f.CostUSD), Exact(f.ListCostUSD), i(f.UnpricedRequests),
 		i(f.UnknownCostRequests), Exact(f.CacheHitRatio), Exact(f.CostPerRequestUSD), share,
 	}
-}
-
-// MarkdownNotes writes the notes of ReportNotes as a Markdown list after a
-// blank line, or nothing when there are none.
-func MarkdownNotes(w io.Writer, rep *analyze.Report) {
-	var notes bytes.Buffer
-	ReportNotes(&notes, rep)
-	if notes.Len() == 0 {
-		return
-	}
-	fmt.Fprintln(w)
-	for _, line := range strings.Split(strings.TrimSuffix(notes.String(), "\n"), "\n") {
-		fmt.Fprintf(w, "- %s\n", line)
-	}
-}
-
-// ReportNotes writes what a person must know beside the table: unpriced
-// models, unknown costs and warnings. Programs read them from the JSON.
-func ReportNotes(w io.Writer, rep *analyze.Report) {
-	for i := range rep.UnpricedModels {
-		for _, note := range UnpricedNotes(&rep.UnpricedModels[i]) {
-			fmt.Fprintf(w, "note: %s\n", note)
-		}
-	}
-	if n := rep.Totals.UnknownCostRequests; n > 0 {
-		fmt.Fprintf(w, "note: %s requests logged no usage; their cost is unknown, not zero\n", Count(n))
-	}
-	for _, warn := range rep.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
-	}
-}
-
-// UnpricedNotes returns one sentence per cause of a model's unpriced
-// requests, each with the fix that prices them.
-func UnpricedNotes(m *analyze.UnpricedModel) []string {
-	var notes []string
-	if m.StalePrices > 0 {
-		notes = append(notes, fmt.Sprintf("the active price table lacks the rows that priced %s of model %q (provider %q), so the cost leaves them out; run costctl reprice, or pass the --prices file they were priced with",
-			Plural(m.StalePrices, "request"), m.Model, m.Provider))
-	}
-
-	c := &m.Causes
-	if c.Repriceable > 0 {
-		prices, fix := "the active price table", "run costctl reprice"
-		if c.PriceOrigin != pricing.EmbeddedName {
-			prices, fix = c.PriceOrigin, "run costctl reprice with the prices this report used ("+c.PriceOrigin+")"
-		}
-		notes = append(notes, fmt.Sprintf("%s prices model %q (provider %q) but the store holds it unpriced, so the cost leaves out %s; %s",
-			prices, m.Model, m.Provider, Plural(c.Repriceable, "request"), fix))
-	}
-	if c.NoRow > 0 {
-		notes = append(notes, fmt.Sprintf("known model %q (provider %q), no price row in effect %s%s, so the cost leaves out %s; add a dated row with --prices FILE if you have the price",
-			m.Model, m.Provider, dayRange(c.FirstDay, c.LastDay), pricesStart(c.PricesStart), Plural(c.NoRow, "request")))
-	}
-	if unknown := m.Unknown(); unknown > 0 {
-		notes = append(notes, fmt.Sprintf("unknown model %q (provider %q) has no price, so the cost leaves out %s; add it with --prices FILE",
-			m.Model, m.Provider, Plural(unknown, "request")))
-	}
-	return notes
-}
-
-func dayRange(first, last time.Time) string {
-	if first.Equal(last) {
-		return "on " + first.Format(time.DateOnly)
-	}
-	return "from " + first.Format(time.DateOnly) + " to " + last.Format(time.DateOnly)
-}
-
-func pricesStart(start time.Time) string {
-	if start.IsZero() {
-		return ""
-	}
-	d := start.Format(time.DateOnly)
-	return " (its prices start on " + d + "): requests before " + d + " stay unpriced"
 }

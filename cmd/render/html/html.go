@@ -58,6 +58,10 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.3f", *v)
 	},
 	"join": strings.Join,
+	// cost and costPerRequest show "unpriced" for a row with no priced
+	// request, as the text table does, instead of a $0.00 that reads as free.
+	"cost":           func(f analyze.Figures) string { return render.CostText(f, f.CostUSD) },
+	"costPerRequest": render.CostPerRequestText,
 	"unpricedNotes": func(m analyze.UnpricedModel) []string {
 		return render.UnpricedNotes(&m)
 	},
