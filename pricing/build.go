@@ -28,14 +28,45 @@ func buildModel(rm rawModel) (*Model, error) {
 	m := &Model{
 		ID: rm.ID, Provider: rm.Provider, ServedBy: rm.ServedBy,
 		MinCacheTokens: rm.MinCacheTokens, Names: rm.Names, Patterns: rm.Patterns,
-		Source: rm.Source,
+		Source: rm.Source, NoPromptCaching: rm.PromptCaching != nil && !*rm.PromptCaching,
 	}
 	rows, err := buildRows(rm.ID, rm.Rows)
 	if err != nil {
 		return nil, err
 	}
 	m.Rows = rows
+	if m.NoPromptCaching {
+		return m, checkNoCachePrices(m)
+	}
 	return m, nil
+}
+
+// checkNoCachePrices rejects cache prices on a model marked
+// prompt_caching: false, because the provider never bills cache tokens
+// for it, so a cache price there is a mistake in the file.
+func checkNoCachePrices(m *Model) error {
+	if m.MinCacheTokens > 0 {
+		return fmt.Errorf("min_cache_tokens %d on a model with prompt_caching: false; remove one of them", m.MinCacheTokens)
+	}
+	for _, r := range m.Rows {
+		sets := []PriceSet{r.Prices}
+		for _, b := range r.Bands {
+			sets = append(sets, b.Prices)
+		}
+		for _, t := range r.ServiceTiers {
+			if t.Prices != nil {
+				sets = append(sets, *t.Prices)
+			}
+		}
+		for _, ps := range sets {
+			for _, c := range []Class{CacheRead, CacheWrite5m, CacheWrite1h} {
+				if ps.Billed[c] {
+					return fmt.Errorf("row %s: %s price on a model with prompt_caching: false; remove the price, or prompt_caching if the provider bills cache tokens", r.ID, c)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func checkProviders(provider string, servedBy []string) error {

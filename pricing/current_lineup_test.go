@@ -165,8 +165,9 @@ func TestClaude3OpusPricesOldLogs(t *testing.T) {
 		// 10,000 × 15 + 20,000 × 1.50 + 1,000 × 75 = 150,000 + 30,000 +
 		// 75,000 = 255,000.
 		{"anthropic", "claude-3-opus-20240229", "", day(2024, 9, 1), u, 255_000_000_000},
-		// Claude 3 Sonnet has no cache price, so cached tokens are input:
-		// 30,000 × 3 + 1,000 × 15 = 90,000 + 15,000 = 105,000.
+		// Claude 3 Sonnet has no prompt caching, so cache tokens that a log
+		// reports anyway are billed as input: 30,000 × 3 + 1,000 × 15 =
+		// 90,000 + 15,000 = 105,000.
 		{"aws_bedrock", "anthropic.claude-3-sonnet-20240229-v1:0", "", day(2024, 9, 1), u, 105_000_000_000},
 	})
 }

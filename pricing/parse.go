@@ -22,6 +22,7 @@ type rawModel struct {
 	Provider       string   `yaml:"provider"`
 	ServedBy       []string `yaml:"served_by"`
 	MinCacheTokens int64    `yaml:"min_cache_tokens"`
+	PromptCaching  *bool    `yaml:"prompt_caching"`
 	Names          []string `yaml:"names"`
 	Patterns       []string `yaml:"patterns"`
 	Source         string   `yaml:"source"`

@@ -68,6 +68,11 @@ func TestParseErrors(t *testing.T) {
 			"test.yaml: model m: row from 2025-01-01: line 9: prices: missing cache_write_1h beside cache_write_5m"},
 		{"1h write without 5m", strings.Replace(oneModel, "output: 0.30", "cache_write_1h: 0.15, output: 0.30", 1),
 			"test.yaml: model m: row from 2025-01-01: line 9: prices: missing cache_write_5m beside cache_write_1h"},
+		{"cache price without prompt caching", strings.Replace(oneModel, "provider: openai", "provider: openai\n    prompt_caching: false", 1) +
+			"      - {from: 2025-06-01, prices: {input: 1, cache_read: 0.1, output: 1}}\n",
+			"model m: row m@2025-06-01: cache_read price on a model with prompt_caching: false"},
+		{"min cache tokens without prompt caching", strings.Replace(oneModel, "provider: openai", "provider: openai\n    prompt_caching: false\n    min_cache_tokens: 1024", 1),
+			"min_cache_tokens 1024 on a model with prompt_caching: false"},
 		{"band 5m write without 1h", oneModel + "        bands: [{above: 10, prices: {input: 1, cache_write_5m: 1.25, output: 1}}]\n",
 			"band above 10: prices: missing cache_write_1h beside cache_write_5m"},
 	}
@@ -223,6 +228,33 @@ func TestEmbeddedConcurrent(t *testing.T) {
 	for i, tb := range tables {
 		if tb == nil || tb != tables[0] {
 			t.Fatalf("Embedded() call %d returned a different table", i)
+		}
+	}
+}
+
+func TestClaude3SonnetHasNoPromptCaching(t *testing.T) {
+	table, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := table.Model("claude-3-sonnet")
+	if !ok {
+		t.Fatal("claude-3-sonnet not in the built-in table")
+	}
+
+	// Claude 3 Sonnet never had prompt caching, unlike Claude 3 Opus and
+	// Claude 3 Haiku of the same family.
+	if !m.NoPromptCaching {
+		t.Error("claude-3-sonnet is not marked prompt_caching: false")
+	}
+	for _, id := range []string{"claude-3-opus", "claude-3-haiku"} {
+		other, ok := table.Model(id)
+		if !ok {
+			t.Errorf("%s not in the built-in table", id)
+			continue
+		}
+		if other.NoPromptCaching {
+			t.Errorf("%s is marked prompt_caching: false", id)
 		}
 	}
 }

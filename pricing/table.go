@@ -49,6 +49,9 @@ type Model struct {
 	ServedBy []string
 	// MinCacheTokens is the shortest prompt prefix the provider caches.
 	MinCacheTokens int64
+	// NoPromptCaching marks a model the provider never offered prompt
+	// caching for (prompt_caching: false), so its rows list no cache price.
+	NoPromptCaching bool `json:",omitempty"`
 	// Names are the exact model names that resolve here, compared after
 	// normalisation (see Resolve).
 	Names []string
