@@ -51,7 +51,7 @@ discount, so its header does not depend on the config.
 Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			opts, err := a.reportOptions()
+			opts, err := a.reportOptions(c)
 			if err != nil {
 				return err
 			}
@@ -74,7 +74,7 @@ Dimensions: ` + strings.Join(analyze.Dimensions, ", "),
 	return c
 }
 
-func (a *app) reportOptions() (reportOptions, error) {
+func (a *app) reportOptions(c *cobra.Command) (reportOptions, error) {
 	opts := reportOptions{
 		by:       splitList(a.v.GetStringSlice("report.by")),
 		top:      a.v.GetInt("report.top"),
@@ -87,10 +87,10 @@ func (a *app) reportOptions() (reportOptions, error) {
 		return opts, err
 	}
 	if !render.ValidFormat(opts.format) && opts.format != render.FormatHTML {
-		return opts, usageErrorf("--format %q: want table, json, csv, markdown or html", opts.format)
+		return opts, usageErrorf("%s %q: want table, json, csv, markdown or html", a.settingName(c, "report", "format"), opts.format)
 	}
 	if opts.top < 0 {
-		return opts, usageErrorf("--top %d: want 0 or more", opts.top)
+		return opts, usageErrorf("%s %d: want 0 or more", a.settingName(c, "report", "top"), opts.top)
 	}
 
 	var err error
@@ -102,6 +102,24 @@ func (a *app) reportOptions() (reportOptions, error) {
 		return opts, err
 	}
 	return opts, a.monthToDateOptions(&opts)
+}
+
+// settingName names where a command's setting got its value, so that an
+// error about the value points at what to edit: the flag when given, else
+// the environment variable when set, else the config file's key. Viper
+// gives them precedence in that order.
+func (a *app) settingName(c *cobra.Command, command, flag string) string {
+	key := command + "." + strings.ReplaceAll(flag, "-", "_")
+	env := "COSTCTL_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+	switch {
+	case c.Flags().Changed(flag):
+		return "--" + flag
+	case os.Getenv(env) != "":
+		return env
+	case a.v.InConfig(key):
+		return "config file " + a.configName() + ": " + key
+	}
+	return "--" + flag
 }
 
 // splitList accepts both repeated flags and comma-separated values, as
