@@ -92,7 +92,7 @@ func until(r *pricing.Row) string {
 
 // PriceDiff writes the changes from table a to table b, one line each.
 func PriceDiff(w io.Writer, a, b *pricing.Table, changes []pricing.Change) error {
-	fmt.Fprintf(w, "price table %s -> %s: %d changes\n", a.Version(), b.Version(), len(changes))
+	fmt.Fprintf(w, "price table %s -> %s: %s\n", a.Version(), b.Version(), Plural(int64(len(changes)), "change"))
 	if len(changes) == 0 {
 		return nil
 	}
