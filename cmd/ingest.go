@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -131,8 +133,9 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 	}
 	defer st.Close()
 
-	bar := newProgress(a.io, "ingesting", inputBytes(opts.paths), false)
-	sum, err := ingest.Run(ctx, st, table, a.inputs(opts.paths), ingest.Options{
+	paths, missing := splitMissing(opts.paths)
+	bar := newProgress(a.io, "ingesting", inputBytes(paths), false)
+	sum, err := ingest.Run(ctx, st, table, a.inputs(paths), ingest.Options{
 		Format: opts.inputFormat, AssumeTime: opts.assumeTime, Strict: opts.strict, Map: opts.fieldMap,
 		Progress: func(c ingest.Counts) { bar.set(c.Requests, c.Bytes) }, HashKey: opts.hashKey,
 	})
@@ -143,6 +146,9 @@ func (a *app) runIngest(ctx context.Context, opts ingestOptions) error {
 	}
 	if err != nil {
 		return withCode(ExitRuntime, fmt.Errorf("ingest into store %s: %w", a.v.GetString("db"), err))
+	}
+	if len(missing) > 0 {
+		sum.FileErrors = append(missing, sum.FileErrors...)
 	}
 	a.writeMapWarnings(sum)
 	if err := a.writeIngestSummary(sum, opts.output); err != nil {
@@ -156,6 +162,20 @@ func (a *app) writeIngestSummary(sum *ingest.Summary, format string) error {
 		return render.JSON(a.io.Out, sum)
 	}
 	return render.IngestSummary(a.io.Out, sum)
+}
+
+// splitMissing returns the paths that exist (and "-") apart from messages
+// for those that do not. The other inputs are still read, so a missing
+// one is counted as an unreadable input, as a file that fails to open is.
+func splitMissing(paths []string) (found, missing []string) {
+	for _, p := range paths {
+		if _, err := os.Stat(p); p != "-" && errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, fmt.Sprintf("file not found: %s: check the path", p))
+			continue
+		}
+		found = append(found, p)
+	}
+	return found, missing
 }
 
 func (a *app) inputs(paths []string) []ingest.Input {
