@@ -19,7 +19,7 @@ func buildCells(p *plan, chunks [][]group, names map[int64]string) []analyze.Cel
 	labels := newTimeLabels(p.q.Loc)
 	keyColumns := p.keyColumns()
 	cells := make([]analyze.Cell, 0, countGroups(chunks))
-	merges := p.mergesGroups()
+	merges := p.mergesGroups() && !p.merged
 	merged := map[string]int{}
 	for _, chunk := range chunks {
 		for i := range chunk {

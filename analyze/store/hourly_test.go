@@ -135,6 +135,7 @@ func TestWholeHourZone(t *testing.T) {
 	}
 }
 
+// groupCount returns the number of rows p's query returns.
 func groupCount(t *testing.T, s *Store, q analyze.Query, hourly bool) int {
 	t.Helper()
 	p, err := newPlan(q)
@@ -142,9 +143,55 @@ func groupCount(t *testing.T, s *Store, q analyze.Query, hourly bool) int {
 		t.Fatal(err)
 	}
 	setHourly(t, s, p, hourly)
-	groups, err := s.groups(context.Background(), p)
+
+	// The rows of the query itself: groups merges rows of one cell as it
+	// reads them.
+	query, args := p.sql()
+	var n int
+	if err := s.db.QueryRow("SELECT count(*) FROM ("+query+")", args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestGroupsMergeCells reads quarter-hour rows for hours of Asia/Kolkata,
+// which cannot be grouped by hour in SQL on the rollup, and expects one
+// group per cell: the rows of a cell are added up as they are read.
+func TestGroupsMergeCells(t *testing.T) {
+	kolkata, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	s := openTestStore(t, tempStorePath(t))
+	start := mustTime(t, "2026-03-01T10:00:00Z")
+	var reqs []analyze.Request
+	for i := range 8 { // two requests in each quarter from 10:00 to 11:00 UTC
+		reqs = append(reqs, request(fmt.Sprintf("msg_%d", i), start.Add(time.Duration(i)*450*time.Second), 10, 1))
+	}
+	writeAll(t, s, "v1", 100, reqs)
+
+	p, err := newPlan(analyze.Query{By: []string{analyze.DimHour}, Loc: kolkata})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return countGroups(groups)
+	if err := s.choosePlan(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	chunks, err := s.groups(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// 10:00 to 11:00 UTC is 15:30 to 16:30 in Kolkata: the local hours 15:00
+	// (10:00 to 10:30 UTC) and 16:00 (10:30 to 11:00 UTC), 4 requests each.
+	if n := countGroups(chunks); n != 2 {
+		t.Fatalf("groups = %d, want 2, one per local hour", n)
+	}
+	for _, chunk := range chunks {
+		for _, g := range chunk {
+			if g.values[vRequests] != 4 || g.values[vTokens] != 40 {
+				t.Errorf("group at bucket %d: %d requests, %d input, want 4 and 40", g.bucket, g.values[vRequests], g.values[vTokens])
+			}
+		}
+	}
 }

@@ -79,6 +79,8 @@ type plan struct {
 	// times fewer rows.
 	hourly    bool
 	hourShift int64
+	// merged is set once groups has merged the groups of each cell.
+	merged bool
 }
 
 func newPlan(q analyze.Query) (*plan, error) {
@@ -298,6 +300,8 @@ func (s *Store) groups(ctx context.Context, p *plan) ([][]group, error) {
 	}
 	var packed sql.RawBytes
 	values := make([]int64, len(dest))
+	merger := newGroupMerger(p)
+	p.merged = merger != nil
 	for rows.Next() {
 		if err := rows.Scan(&packed); err != nil {
 			return nil, fmt.Errorf("query cells: %w", err)
@@ -308,9 +312,16 @@ func (s *Store) groups(ctx context.Context, p *plan) ([][]group, error) {
 		for i, v := range values {
 			*dest[i] = v
 		}
+		scratch.bucket *= scale
+		if merger != nil && merger.add(&scratch) {
+			continue
+		}
 		g := chunks.next(len(p.columns))
 		copy(g.ids, scratch.ids)
-		g.bucket, g.values = scratch.bucket*scale, scratch.values
+		g.bucket, g.values = scratch.bucket, scratch.values
+		if merger != nil {
+			merger.keep(g)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("query cells: %w", err)
