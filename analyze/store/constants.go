@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -25,10 +26,14 @@ func (s *Store) findConstants(ctx context.Context, p *plan) error {
 	for _, c := range rollupValueColumns {
 		cols = append(cols, fmt.Sprintf("min(%[1]s), max(%[1]s)", c))
 	}
+	others := p.ungroupedKeyColumns()
+	for _, c := range others {
+		cols = append(cols, fmt.Sprintf("min(%[1]s), max(%[1]s)", c))
+	}
 	where, args := dayRange(p)
 	query := "SELECT " + strings.Join(cols, ", ") + " FROM rollup_day WHERE " + where
 
-	bounds := make([]sql.NullInt64, 2*(len(p.columns)+len(rollupValueColumns)))
+	bounds := make([]sql.NullInt64, 2*(len(p.columns)+len(rollupValueColumns)+len(others)))
 	dest := make([]any, len(bounds))
 	for i := range bounds {
 		dest[i] = &bounds[i]
@@ -48,7 +53,27 @@ func (s *Store) findConstants(ctx context.Context, p *plan) error {
 		lo, hi := values[2*i], values[2*i+1]
 		p.zero[i] = lo.Valid && lo.Int64 == 0 && hi.Int64 == 0
 	}
+
+	p.rowPerGroup = true
+	rest := values[2*len(rollupValueColumns):]
+	for i := range others {
+		if lo, hi := rest[2*i], rest[2*i+1]; !lo.Valid || lo != hi {
+			p.rowPerGroup = false
+		}
+	}
 	return nil
+}
+
+// ungroupedKeyColumns returns the rollup key columns, besides bucket, that
+// p does not group by.
+func (p *plan) ungroupedKeyColumns() []string {
+	var out []string
+	for _, c := range rollupDimColumns {
+		if !slices.ContainsFunc(p.columns, func(g groupColumn) bool { return g.name == c }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // dayRange returns the condition on rollup_day buckets that covers p's

