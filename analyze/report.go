@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -139,7 +140,7 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	}
 
 	var total tally
-	groups := map[string]*groupAcc{}
+	groups := groupIndex{groups: map[string]*groupAcc{}}
 	unpriced := map[[2]string]*UnpricedModel{}
 	for i := range cells {
 		c := &cells[i]
@@ -148,7 +149,7 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 			return nil, err
 		}
 		total.add(&t)
-		addToGroup(groups, c.Key, &t)
+		groups.add(c.Key, &t)
 		noteUnpriced(unpriced, c, &t)
 	}
 
@@ -157,11 +158,11 @@ func BuildReport(cells []Cell, table *pricing.Table, opts ReportOptions) (*Repor
 	}
 	rep.Totals = total.figures()
 	addCredits(rep, &total, table.Adjustments().Credits, opts)
-	rep.Groups = sortedGroups(groups, opts.By, &total, opts.Top)
+	rep.Groups = sortedGroups(groups.groups, opts.By, &total, opts.Top)
 	rep.UnpricedModels = sortedUnpriced(unpriced)
 	rep.Warnings = append(append([]string{}, pc.warnings()...), versionWarnings(opts.StoredVersions, table.PricesVersion())...)
-	if hidden := len(groups) - len(rep.Groups); hidden > 0 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("--top %d shows %d of %d groups; the totals cover all %d", opts.Top, len(rep.Groups), len(groups), len(groups)))
+	if hidden := len(groups.groups) - len(rep.Groups); hidden > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("--top %d shows %d of %d groups; the totals cover all %d", opts.Top, len(rep.Groups), len(groups.groups), len(groups.groups)))
 	}
 	return rep, nil
 }
@@ -182,14 +183,26 @@ type groupAcc struct {
 	t   tally
 }
 
-func addToGroup(groups map[string]*groupAcc, key []string, t *tally) {
-	id := strings.Join(key, "\x00")
-	g, ok := groups[id]
-	if !ok {
-		g = &groupAcc{key: key}
-		groups[id] = g
+// groupIndex finds the group of a key. Cells arrive sorted by key from
+// the stores, so most cells belong to the group of the cell before: last
+// answers those without joining the key into a map key, which was a third
+// of grouping 288,000 cells.
+type groupIndex struct {
+	groups map[string]*groupAcc
+	last   *groupAcc
+}
+
+func (x *groupIndex) add(key []string, t *tally) {
+	if x.last == nil || !slices.Equal(x.last.key, key) {
+		id := strings.Join(key, "\x00")
+		g, ok := x.groups[id]
+		if !ok {
+			g = &groupAcc{key: key}
+			x.groups[id] = g
+		}
+		x.last = g
 	}
-	g.t.add(t)
+	x.last.t.add(t)
 }
 
 // sortedGroups orders groups by time when the first dimension is a time
