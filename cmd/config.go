@@ -27,7 +27,7 @@ func (a *app) checkConfigKeys(path string) error {
 	}
 
 	for _, key := range leafKeys("", tree) {
-		if a.known[key] || slices.Contains(configSections, strings.SplitN(key, ".", 2)[0]) {
+		if a.known[key] != nil || slices.Contains(configSections, strings.SplitN(key, ".", 2)[0]) {
 			continue
 		}
 		return usageErrorf("config %s: unknown key %q; settings are the flags of each command, such as %s", path, key, a.example(key))

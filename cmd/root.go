@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/costctl/costctl/analyze/store"
@@ -22,9 +23,9 @@ type app struct {
 	io *IO
 	v  *viper.Viper
 
-	// known holds every key a flag is bound to, to catch typos in the
-	// config file.
-	known map[string]bool
+	// known maps every key a flag is bound to to its flag, to catch typos
+	// and values of the wrong type in the config file.
+	known map[string]*pflag.Flag
 }
 
 // Main runs costctl with args and returns the process exit code.
@@ -42,7 +43,7 @@ func Main(ctx context.Context, args []string, streams *IO) int {
 }
 
 func newRootCmd(streams *IO) *cobra.Command {
-	a := &app{io: streams, v: newViper(), known: map[string]bool{}}
+	a := &app{io: streams, v: newViper(), known: map[string]*pflag.Flag{}}
 	root := &cobra.Command{
 		Use:           "costctl",
 		Short:         "Where your LLM API money goes, and what it would cost under another setup",
@@ -101,6 +102,9 @@ func (a *app) loadConfig(_ *cobra.Command) error {
 		if err := a.checkConfigKeys(path); err != nil {
 			return err
 		}
+		if err := a.normalizeConfig(path); err != nil {
+			return err
+		}
 	}
 
 	level := slog.LevelWarn
@@ -135,7 +139,7 @@ func (a *app) bindFlags(c *cobra.Command, command string, names ...string) {
 		if err := a.v.BindPFlag(key, c.Flags().Lookup(name)); err != nil {
 			panic(fmt.Sprintf("bind %s: %v", key, err)) // a programming error: the flag must exist
 		}
-		a.known[key] = true
+		a.known[key] = c.Flags().Lookup(name)
 	}
 }
 
