@@ -84,6 +84,9 @@ func ImportLiteLLM(data []byte, base *Table, from, date time.Time) (*ImportResul
 			res.Warnings = append(res.Warnings, prev.fold(m)...)
 			continue
 		}
+		if warn := replacedHistory(base, m, from); warn != "" {
+			res.Warnings = append(res.Warnings, warn)
+		}
 		byID[m.id] = m
 		models = append(models, m)
 	}
@@ -124,6 +127,35 @@ func adoptBaseID(base *Table, m *importModel) (*importModel, string) {
 		m.id = bm.ID
 	}
 	return m, ""
+}
+
+// replacedHistory warns when the imported row starts before built-in rows
+// of its model: merged over the table, the row then prices every later
+// request at today's LiteLLM price, in place of the dated cuts.
+func replacedHistory(base *Table, m *importModel, from time.Time) string {
+	if base == nil {
+		return ""
+	}
+	bm, ok := base.lookup(m.id)
+	if !ok {
+		return ""
+	}
+	var later []*Row
+	for _, r := range bm.Rows {
+		if r.From.After(from) {
+			later = append(later, r)
+		}
+	}
+	if len(later) == 0 {
+		return ""
+	}
+	last := later[len(later)-1].From.Format(time.DateOnly)
+	rows, them := "rows", "them"
+	if len(later) == 1 {
+		rows, them = "row", "it"
+	}
+	return fmt.Sprintf("%s: its row from %s comes before %d built-in price %s of %s, the last from %s, and replaces %s once merged; pass --effective %s or later to keep that history",
+		m.source, from.Format(time.DateOnly), len(later), rows, bm.ID, last, them, last)
 }
 
 func decodeLiteLLM(data []byte) (map[string]map[string]any, error) {

@@ -389,3 +389,35 @@ func TestImportLeavesOutTierUnevenAcrossBands(t *testing.T) {
 		t.Error("priority tier imported with a factor that is wrong above 200k tokens")
 	}
 }
+
+// An import dated before the built-in gpt-4o rows of 2024-05-13 and
+// 2024-10-02 would replace them: the import says so and names the date
+// that keeps them. Dated on the last one, it says nothing.
+func TestImportWarnsOfReplacedHistory(t *testing.T) {
+	builtin, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := []byte(`{"gpt-4o": {"litellm_provider": "openai", "mode": "chat",
+  "input_cost_per_token": 2.5e-06, "output_cost_per_token": 1e-05, "cache_read_input_token_cost": 1.25e-06}}`)
+	want := "its row from 2024-05-01 comes before 2 built-in price rows of gpt-4o, the last from 2024-10-02, and replaces them once merged; pass --effective 2024-10-02 or later"
+
+	early := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	res, err := ImportLiteLLM(text, builtin, early, early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
+		t.Errorf("warnings %q lack %q", res.Warnings, want)
+	}
+
+	late := time.Date(2024, 10, 2, 0, 0, 0, 0, time.UTC)
+	if res, err = ImportLiteLLM(text, builtin, late, late); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range res.Warnings {
+		if strings.Contains(w, "comes before") {
+			t.Errorf("import from 2024-10-02 warns %q, want no replaced history", w)
+		}
+	}
+}
