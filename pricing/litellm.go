@@ -118,7 +118,7 @@ func adoptBaseID(base *Table, m *importModel) (*importModel, string) {
 		return m, ""
 	}
 	if bm.Provider != m.provider {
-		return nil, fmt.Sprintf("%s: skipped: a %s price for %q, which the built-in table prices as %s model %s; costctl resolves a name to one model for every provider, so importing it would reprice %s requests too",
+		return nil, fmt.Sprintf("%s: skipped: the %s price for %q, which the built-in table prices as %s model %s; costctl resolves a name to one model for every provider, so importing it would reprice %s requests too",
 			m.source, m.provider, m.id, bm.Provider, bm.ID, bm.Provider)
 	}
 
@@ -197,7 +197,8 @@ func finishImport(res *ImportResult, models []*importModel, from, date time.Time
 	var kept []*importModel
 	for _, m := range models {
 		if warn := lintImported(m, from, date); len(warn) > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: not imported: %s", m.source, strings.Join(warn, "; ")))
+			text := strings.Join(warn, "; ")
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: not imported: %s%s", m.source, text, litellmFields(text)))
 			continue
 		}
 		kept = append(kept, m)
@@ -209,6 +210,22 @@ func finishImport(res *ImportResult, models []*importModel, from, date time.Time
 	}
 	res.Models = len(kept)
 	return res, nil
+}
+
+// litellmFields names the LiteLLM fields behind the costctl fields a lint
+// message quotes, so the user can find the value in the file.
+func litellmFields(text string) string {
+	var fields []string
+	if strings.Contains(text, "cache_write_1h") {
+		fields = append(fields, "cache_creation_input_token_cost_above_1hr", "input_cost_per_token")
+	}
+	if strings.Contains(text, "output price is 0") {
+		fields = append(fields, "output_cost_per_token")
+	}
+	if len(fields) == 0 {
+		return ""
+	}
+	return " (in the LiteLLM file: " + strings.Join(fields, ", ") + ")"
 }
 
 func lintImported(m *importModel, from, date time.Time) []string {

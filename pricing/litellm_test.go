@@ -119,6 +119,11 @@ func TestImportReportsBrokenRules(t *testing.T) {
 			t.Errorf("missing warning %q in %q", w, res.Warnings)
 		}
 	}
+	// The rule's message names the fields to look up in the LiteLLM file.
+	fields := "(Anthropic's rule) (in the LiteLLM file: cache_creation_input_token_cost_above_1hr, input_cost_per_token)"
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, want[0]) && strings.HasSuffix(w, fields) }) {
+		t.Errorf("the claude-3-haiku warning does not end with %q: %q", fields, res.Warnings)
+	}
 	for _, name := range []string{"claude-3-haiku-20240307", "claude-sonnet-4-20250514", "gemini-1.5-flash"} {
 		if _, ok := table.Resolve("", name, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)); ok {
 			t.Errorf("model %s was imported despite its warning", name)
@@ -166,7 +171,7 @@ func TestImportSkipsOtherProviderEntries(t *testing.T) {
 		"bedrock/us.anthropic.claude-3-5-haiku-20241022-v1:0",
 		"us.anthropic.claude-3-5-haiku-20241022-v1:0",
 	} {
-		if !containsPrefix(res.Warnings, key+": skipped: a aws_bedrock price") {
+		if !containsPrefix(res.Warnings, key+": skipped: the aws_bedrock price") {
 			t.Errorf("no skip warning for %s in %q", key, res.Warnings)
 		}
 	}
