@@ -1,15 +1,16 @@
 package pricing
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
 
 // Change is one difference between two price tables. Kind is "added",
 // "removed" or "changed". For a change, Field names what changed ("input",
-// "band above 200000: output", "web_search_per_1k", "modifiers", "until"),
+// "band above 200000: output", "web_search_per_1k", "service_tiers.batch",
+// "inference_geo.us", "speed.fast", "until"),
 // and Old and New are its values, with prices in USD per million tokens.
 type Change struct {
 	ModelID string `json:"model_id"`
@@ -107,10 +108,75 @@ func diffRow(modelID string, a, b *Row) []Change {
 	if a.WebSearch != b.WebSearch {
 		out = append(out, change("web_search_per_1k", FormatMTok(a.WebSearch/1000), FormatMTok(b.WebSearch/1000)))
 	}
-	if x, y := modifiersText(a), modifiersText(b); x != y {
-		out = append(out, change("modifiers", x, y))
+	out = append(out, diffTiers(a.ServiceTiers, b.ServiceTiers, change)...)
+	out = append(out, diffFactors("inference_geo", a.InferenceGeo, b.InferenceGeo, change)...)
+	out = append(out, diffFactors("speed", a.Speed, b.Speed, change)...)
+	return out
+}
+
+// diffTiers compares service tier rules one tier at a time, each written
+// as a factor ("0.5") or as the prices it lists.
+func diffTiers(a, b map[string]TierRule, change func(string, string, string) Change) []Change {
+	var out []Change
+	for _, name := range unionKeys(a, b) {
+		x, inA := a[name]
+		y, inB := b[name]
+		switch {
+		case !inA:
+			out = append(out, change("service_tiers."+name, "", tierText(y)))
+		case !inB:
+			out = append(out, change("service_tiers."+name, tierText(x), ""))
+		case tierText(x) != tierText(y):
+			out = append(out, change("service_tiers."+name, tierText(x), tierText(y)))
+		}
 	}
 	return out
+}
+
+func tierText(r TierRule) string {
+	if r.Prices == nil {
+		return "multiplier " + r.Multiplier.String()
+	}
+	var parts []string
+	for c := range NumClasses {
+		if r.Prices.Billed[c] {
+			parts = append(parts, c.String()+" "+FormatMTok(r.Prices.PerToken[c]))
+		}
+	}
+	return "prices " + strings.Join(parts, ", ")
+}
+
+// diffFactors compares the factors of an inference_geo or speed map one
+// value at a time.
+func diffFactors(field string, a, b map[string]Multiplier, change func(string, string, string) Change) []Change {
+	var out []Change
+	for _, name := range unionKeys(a, b) {
+		x, inA := a[name]
+		y, inB := b[name]
+		if inA == inB && x == y {
+			continue
+		}
+		out = append(out, change(field+"."+name, factorText(x, inA), factorText(y, inB)))
+	}
+	return out
+}
+
+func factorText(m Multiplier, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return m.String()
+}
+
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := slices.Collect(maps.Keys(a))
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func diffBand(i int, a, b []Band, change func(string, string, string) Change) []Change {
@@ -136,14 +202,4 @@ func diffPrices(prefix string, a, b PriceSet, change func(string, string, string
 		}
 	}
 	return out
-}
-
-// modifiersText is a canonical text of a row's service tiers, inference_geo
-// and speed factors, for comparing them as one field.
-func modifiersText(r *Row) string {
-	data, err := json.Marshal([]any{r.ServiceTiers, r.InferenceGeo, r.Speed})
-	if err != nil {
-		panic("pricing: encoding modifiers: " + err.Error())
-	}
-	return string(data)
 }

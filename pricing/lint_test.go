@@ -88,3 +88,38 @@ models:
 		t.Errorf("Diff =\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+// Modifiers are compared one tier or value at a time, each in the words of
+// the price file.
+func TestDiffModifiers(t *testing.T) {
+	a, err := Parse([]byte(`
+date: 2026-12-01
+models:
+  - {id: m1, provider: anthropic, rows: [{from: 2025-01-01, prices: {input: 1, output: 2},
+      service_tiers: {batch: {multiplier: 0.5}}, inference_geo: {us: 1.1}}]}
+`), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse([]byte(`
+date: 2026-12-01
+models:
+  - {id: m1, provider: anthropic, rows: [{from: 2025-01-01, prices: {input: 1, output: 2},
+      service_tiers: {batch: {multiplier: 0.4}, priority: {prices: {input: 2, output: 4}}}, speed: {fast: 6}}]}
+`), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func(field, old, new string) Change {
+		return Change{ModelID: "m1", RowID: "m1@2025-01-01", Kind: "changed", Field: field, Old: old, New: new}
+	}
+	want := []Change{
+		row("service_tiers.batch", "multiplier 0.5", "multiplier 0.4"),
+		row("service_tiers.priority", "", "prices input 2, output 4"),
+		row("inference_geo.us", "1.1", ""),
+		row("speed.fast", "", "6"),
+	}
+	if got := Diff(a, b); !slices.Equal(got, want) {
+		t.Errorf("Diff =\n%+v\nwant\n%+v", got, want)
+	}
+}
