@@ -115,7 +115,7 @@ func diffRow(modelID string, a, b *Row) []Change {
 }
 
 // diffTiers compares service tier rules one tier at a time, each written
-// as a factor ("0.5") or as the prices it lists.
+// as its multiplier or as the prices it lists.
 func diffTiers(a, b map[string]TierRule, change func(string, string, string) Change) []Change {
 	var out []Change
 	for _, name := range unionKeys(a, b) {
