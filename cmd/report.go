@@ -84,7 +84,7 @@ func (a *app) reportOptions(c *cobra.Command) (reportOptions, error) {
 		vsLogged: a.v.GetBool("report.vs_logged_cost"),
 	}
 	if err := checkDims(opts.by); err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "report", err)
 	}
 	if !render.ValidFormat(opts.format) && opts.format != render.FormatHTML {
 		return opts, usageErrorf("%s %q: want table, json, csv, markdown or html", a.settingName(c, "report", "format"), opts.format)
@@ -95,11 +95,11 @@ func (a *app) reportOptions(c *cobra.Command) (reportOptions, error) {
 
 	var err error
 	if opts.loc, err = loadZone(a.v.GetString("report.tz")); err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "report", err)
 	}
 	opts.since, opts.until, err = parseWindow(a.v.GetString("report.since"), a.v.GetString("report.until"), opts.loc)
 	if err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "report", err)
 	}
 	return opts, a.monthToDateOptions(&opts)
 }
@@ -120,6 +120,23 @@ func (a *app) settingName(c *cobra.Command, command, flag string) string {
 		return "config file " + a.configName() + ": " + key
 	}
 	return "--" + flag
+}
+
+// fromSetting rewrites an error that opens with "--FLAG " (from checkDims,
+// loadZone or parseWindow) to name where FLAG's value came from, as
+// settingName does, when that is not the flag itself.
+func (a *app) fromSetting(c *cobra.Command, command string, err error) error {
+	msg := err.Error()
+	for _, flag := range []string{"by", "tz", "since", "until"} {
+		rest, ok := strings.CutPrefix(msg, "--"+flag+" ")
+		if !ok {
+			continue
+		}
+		if name := a.settingName(c, command, flag); name != "--"+flag {
+			return usageErrorf("%s %s", name, rest)
+		}
+	}
+	return err
 }
 
 // splitList accepts both repeated flags and comma-separated values, as
