@@ -295,7 +295,7 @@ func versionWarnings(stored []string, active string) []string {
 	var out []string
 	for _, v := range stored {
 		if v != active {
-			out = append(out, fmt.Sprintf("some requests were priced with price table %s; the active prices are %s (run costctl reprice to update the store)", v, active))
+			out = append(out, fmt.Sprintf("some requests were priced with price table %s; the active prices are %s: if the store was priced with a --prices file, pass the same file again, else run costctl reprice to update the store", v, active))
 		}
 	}
 	return out

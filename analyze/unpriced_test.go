@@ -132,3 +132,14 @@ func TestExplainUnpricedUnknownModel(t *testing.T) {
 func utcDay(year int, month time.Month, day int) time.Time {
 	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
 }
+
+// A store priced by another table gets one warning per other version, and
+// the warning offers both fixes: the --prices file the store was priced
+// with, or a reprice with the active table.
+func TestVersionWarnings(t *testing.T) {
+	got := versionWarnings([]string{"v-active", "v-old"}, "v-active")
+	want := "some requests were priced with price table v-old; the active prices are v-active: if the store was priced with a --prices file, pass the same file again, else run costctl reprice to update the store"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("versionWarnings = %q, want [%q]", got, want)
+	}
+}
