@@ -109,18 +109,19 @@ func dataSourceName(path string, opts Options) (string, error) {
 	params := url.Values{}
 	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
 	// Write-path settings, measured with BenchmarkIngestJSONL and
-	// scripts/bench.sh (BENCHMARKS.md). A 16 MiB page cache holds the
-	// pages of the dedup-hash index that random keys touch at 1M requests.
-	// 32 MiB ingested 1M requests no faster and used 32 to 36 MB more
-	// memory. Statement journals of
-	// multi-row statements stay in memory instead of a temporary file.
+	// scripts/bench.sh (BENCHMARKS.md). A 16 MiB page cache holds the pages
+	// of the dedup-hash index that random keys touch at 1M requests: 32 MiB
+	// ingested 1M requests no faster and used 32 to 36 MB more memory.
+	// Statement journals of multi-row statements stay in memory instead of
+	// a temporary file.
 	//
 	// A checkpoint runs every 256 MiB of WAL, so that it writes each page
 	// once per several batches. Random keys spread a batch over many pages,
-	// and checkpoints every 64 MiB made a 1M-request ingest 10 to 15%
-	// slower (measured when the requests table itself was keyed by hash). A 1 GiB WAL was slower again, because every page read
-	// searches a larger WAL index. The WAL file can thus take 256 MiB of disk
-	// while an ingest runs.
+	// and checkpoints every 64 MiB made a 1M-request ingest 10 to 15% slower
+	// (measured while the requests table itself was keyed by hash). A 1 GiB
+	// WAL was slower again, because every page read searches a larger WAL
+	// index. The WAL file can thus take 256 MiB of disk while an ingest
+	// runs.
 	//
 	// In WAL mode, NORMAL keeps the file consistent after a crash, but a
 	// power loss can drop the last committed batches.
