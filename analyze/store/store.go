@@ -127,7 +127,7 @@ func dataSourceName(path string, opts Options) (string, error) {
 	// power loss can drop the last committed batches.
 	params.Add("_pragma", "synchronous(NORMAL)")
 	params.Add("_pragma", fmt.Sprintf("cache_size(-%d)", storeCacheKiB))
-	params.Add("_pragma", "temp_store(MEMORY)")
+	params.Add("_pragma", "temp_store("+tempStore(opts)+")")
 	params.Add("_pragma", "wal_autocheckpoint(65536)")
 	if opts.ReadOnly {
 		params.Set("mode", "ro")
@@ -136,6 +136,19 @@ func dataSourceName(path string, opts Options) (string, error) {
 	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: params.Encode()}
 	return u.String(), nil
+}
+
+// tempStore keeps SQLite's temporary tables and sorts in memory for a
+// writer, whose statement journals it saves a file each, and in files for
+// a reader. A reader's temporary data are the sorts of a query, which grow
+// with the store: verify's count of distinct dedup keys peaked at 202 MB
+// of RSS on 1M requests in memory and at 126 MB with files, in about the
+// same time, and reports ran as fast or faster.
+func tempStore(opts Options) string {
+	if opts.ReadOnly {
+		return "FILE"
+	}
+	return "MEMORY"
 }
 
 // prepare checks the schema version before anything writes to the file, so a

@@ -188,3 +188,26 @@ func TestBoundsAndPriceTableVersions(t *testing.T) {
 		t.Errorf("price table versions = %q, want %q", versions, want)
 	}
 }
+
+// A reader keeps SQLite's temporary data in files (temp_store 1), a writer
+// in memory (2).
+func TestTempStoreByMode(t *testing.T) {
+	path := tempStorePath(t)
+	for _, c := range []struct {
+		readOnly bool
+		want     int
+	}{{false, 2}, {true, 1}} {
+		s, err := Open(context.Background(), path, Options{ReadOnly: c.readOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := s.db.QueryRow("PRAGMA temp_store").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("read-only %v: temp_store = %d, want %d", c.readOnly, got, c.want)
+		}
+		s.Close()
+	}
+}
