@@ -70,7 +70,7 @@ level. A fail-level breach exits 1 after all output is written; a
 warn-level one exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			opts, err := a.checkOptions()
+			opts, err := a.checkOptions(c)
 			if err != nil {
 				return err
 			}
@@ -109,7 +109,7 @@ func declareCheckFlags(c *cobra.Command) {
 	}
 }
 
-func (a *app) checkOptions() (checkOptions, error) {
+func (a *app) checkOptions(c *cobra.Command) (checkOptions, error) {
 	opts := checkOptions{
 		baseline: a.v.GetString("check.baseline"),
 		current:  splitList(a.v.GetStringSlice("check.current")),
@@ -129,10 +129,10 @@ func (a *app) checkOptions() (checkOptions, error) {
 		return opts, err
 	}
 	if err := checkDims(opts.by); err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "check", err)
 	}
 	if !slices.Contains([]string{render.FormatTable, render.FormatJSON, render.FormatMarkdown, render.FormatHTML}, opts.format) {
-		return opts, usageErrorf("--format %q: want table, json, markdown or html", opts.format)
+		return opts, a.fromSetting(c, "check", usageErrorf("--format %q: want table, json, markdown or html", opts.format))
 	}
 	if opts.top < 1 {
 		return opts, usageErrorf("--top %d: want 1 or more", opts.top)
@@ -146,10 +146,13 @@ func (a *app) checkOptions() (checkOptions, error) {
 		return opts, usageErrorf("group thresholds need --by: name the dimensions whose groups they judge, such as --by endpoint")
 	}
 	if opts.loc, err = loadZone(a.v.GetString("check.tz")); err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "check", err)
 	}
 	opts.since, opts.until, err = parseWindow(a.v.GetString("check.since"), a.v.GetString("check.until"), opts.loc)
-	return opts, err
+	if err != nil {
+		return opts, a.fromSetting(c, "check", err)
+	}
+	return opts, nil
 }
 
 // checkThresholds reads budgets.thresholds from the config, then lets each

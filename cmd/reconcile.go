@@ -51,7 +51,7 @@ between the two midnights.
 Dimensions: ` + strings.Join(billing.Dimensions, ", "),
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			opts, err := a.reconcileOptions()
+			opts, err := a.reconcileOptions(c)
 			if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ Dimensions: ` + strings.Join(billing.Dimensions, ", "),
 	return c
 }
 
-func (a *app) reconcileOptions() (reconcileOptions, error) {
+func (a *app) reconcileOptions(c *cobra.Command) (reconcileOptions, error) {
 	opts := reconcileOptions{
 		by:     splitList(a.v.GetStringSlice("reconcile.by")),
 		format: a.v.GetString("reconcile.format"),
@@ -79,15 +79,18 @@ func (a *app) reconcileOptions() (reconcileOptions, error) {
 		return opts, withCode(ExitUsage, err)
 	}
 	if !render.ValidFormat(opts.format) {
-		return opts, usageErrorf("--format %q: want table, json, csv or markdown", opts.format)
+		return opts, a.fromSetting(c, "reconcile", usageErrorf("--format %q: want table, json, csv or markdown", opts.format))
 	}
 
 	var err error
 	if opts.loc, err = loadZone(a.v.GetString("reconcile.tz")); err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "reconcile", err)
 	}
 	opts.since, opts.until, err = parseWindow(a.v.GetString("reconcile.since"), a.v.GetString("reconcile.until"), opts.loc)
-	return opts, err
+	if err != nil {
+		return opts, a.fromSetting(c, "reconcile", err)
+	}
+	return opts, nil
 }
 
 func (a *app) runReconcile(ctx context.Context, opts reconcileOptions) error {

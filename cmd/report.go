@@ -123,11 +123,11 @@ func (a *app) settingName(c *cobra.Command, command, flag string) string {
 }
 
 // fromSetting rewrites an error that opens with "--FLAG " (from checkDims,
-// loadZone or parseWindow) to name where FLAG's value came from, as
-// settingName does, when that is not the flag itself.
+// loadZone, parseWindow or a format check) to name where FLAG's value came
+// from, as settingName does, when that is not the flag itself.
 func (a *app) fromSetting(c *cobra.Command, command string, err error) error {
 	msg := err.Error()
-	for _, flag := range []string{"by", "tz", "since", "until"} {
+	for _, flag := range []string{"by", "tz", "since", "until", "format"} {
 		rest, ok := strings.CutPrefix(msg, "--"+flag+" ")
 		if !ok {
 			continue

@@ -97,7 +97,7 @@ func newSimulateCmd(a *app) *cobra.Command {
 		Short: "Replay traffic under routing, compression, caching, batch and structured-output policies",
 		Long:  simulateHelp,
 		RunE: func(c *cobra.Command, args []string) error {
-			opts, err := a.simulateOptions(args)
+			opts, err := a.simulateOptions(c, args)
 			if err != nil {
 				return err
 			}
@@ -118,7 +118,7 @@ func newSimulateCmd(a *app) *cobra.Command {
 	return c
 }
 
-func (a *app) simulateOptions(args []string) (simulateOptions, error) {
+func (a *app) simulateOptions(c *cobra.Command, args []string) (simulateOptions, error) {
 	opts := simulateOptions{
 		policyFile: a.v.GetString("simulate.policy"),
 		paths:      args,
@@ -132,18 +132,21 @@ func (a *app) simulateOptions(args []string) (simulateOptions, error) {
 		return opts, usageErrorf("simulate needs --policy FILE")
 	}
 	if err := checkDims(opts.by); err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "simulate", err)
 	}
 	if !render.ValidFormat(opts.format) && opts.format != render.FormatHTML {
-		return opts, usageErrorf("--format %q: want table, json, csv, markdown or html", opts.format)
+		return opts, a.fromSetting(c, "simulate", usageErrorf("--format %q: want table, json, csv, markdown or html", opts.format))
 	}
 
 	var err error
 	if opts.loc, err = loadZone(a.v.GetString("simulate.tz")); err != nil {
-		return opts, err
+		return opts, a.fromSetting(c, "simulate", err)
 	}
 	opts.since, opts.until, err = parseWindow(a.v.GetString("simulate.since"), a.v.GetString("simulate.until"), opts.loc)
-	return opts, err
+	if err != nil {
+		return opts, a.fromSetting(c, "simulate", err)
+	}
+	return opts, nil
 }
 
 func (a *app) runSimulate(ctx context.Context, opts simulateOptions) error {
