@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -358,10 +359,16 @@ func (a *app) inlineModels(models []any, date time.Time) (*pricing.Table, error)
 	}
 	t, err := pricing.Parse(data, a.configName()+": prices")
 	if err != nil {
-		return nil, usageErrorf("%w", err)
+		// The line numbers are those of the YAML written above, not of the
+		// config file, so they are left out: the model id and row date
+		// locate the mistake.
+		return nil, usageErrorf("%s", parseLine.ReplaceAllString(err.Error(), ""))
 	}
 	return t, nil
 }
+
+// parseLine matches the "line N: " of a price file error.
+var parseLine = regexp.MustCompile(`\bline \d+: `)
 
 func (a *app) adjustments() (pricing.Adjustments, error) {
 	raw := a.v.Get("adjustments")
