@@ -49,8 +49,11 @@ func (s *Store) Reprice(ctx context.Context, p analyze.Pricer, version string) (
 	}
 }
 
-// repriceChunk reprices the requests with ids after `after`, in id order,
-// and returns the last id it read and how many it read.
+// repriceChunk reprices the requests stored after sequence number `after`,
+// in table order, and returns the last sequence number it read and how many
+// requests it read. Table order reads and rewrites neighbouring rows; in
+// the order of the dedup hash each row was a random lookup, and repricing
+// 1M requests took 82 s.
 func (s *Store) repriceChunk(ctx context.Context, p analyze.Pricer, version string, after int64, dict *dictCache, stats *RepriceStats) (int64, int, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -63,11 +66,11 @@ func (s *Store) repriceChunk(ctx context.Context, p analyze.Pricer, version stri
 	}
 	defer b.close()
 
-	rows, err := b.readAfter(after)
+	rows, seqs, err := b.readAfter(after)
 	if err != nil || len(rows) == 0 {
 		return after, 0, err
 	}
-	if err := b.reprice(rows, p, version, stats); err != nil {
+	if err := b.reprice(rows, seqs, p, version, stats); err != nil {
 		return 0, 0, err
 	}
 	if err := b.rollup.apply(ctx, tx); err != nil {
@@ -76,30 +79,34 @@ func (s *Store) repriceChunk(ctx context.Context, p analyze.Pricer, version stri
 	if err := tx.Commit(); err != nil {
 		return 0, 0, fmt.Errorf("reprice: %w", lockError(err))
 	}
-	return rows[len(rows)-1].id, len(rows), nil
+	return seqs[len(seqs)-1], len(rows), nil
 }
 
-func (b *batch) readAfter(after int64) ([]row, error) {
-	query := "SELECT " + strings.Join(requestColumns(), ", ") + " FROM requests WHERE id > ? ORDER BY id LIMIT ?"
+// readAfter reads the next chunk of requests in table order, with their
+// sequence numbers.
+func (b *batch) readAfter(after int64) ([]row, []int64, error) {
+	query := "SELECT seq, " + strings.Join(requestColumns(), ", ") + " FROM requests WHERE seq > ? ORDER BY seq LIMIT ?"
 	rs, err := b.tx.QueryContext(b.ctx, query, after, repriceChunk)
 	if err != nil {
-		return nil, fmt.Errorf("reprice: read requests: %w", err)
+		return nil, nil, fmt.Errorf("reprice: read requests: %w", err)
 	}
 	defer rs.Close()
 
 	var out []row
+	var seqs []int64
 	for rs.Next() {
 		var r row
-		if err := rs.Scan(r.fields()...); err != nil {
-			return nil, fmt.Errorf("reprice: read requests: %w", err)
+		var seq int64
+		if err := rs.Scan(append([]any{&seq}, r.fields()...)...); err != nil {
+			return nil, nil, fmt.Errorf("reprice: read requests: %w", err)
 		}
-		out = append(out, r)
+		out, seqs = append(out, r), append(seqs, seq)
 	}
-	return out, rs.Err()
+	return out, seqs, rs.Err()
 }
 
-func (b *batch) reprice(rows []row, p analyze.Pricer, version string, stats *RepriceStats) error {
-	update, err := b.tx.PrepareContext(b.ctx, `UPDATE requests SET model_id = ?, price_row_id = ?, context_band = ?, price_table = ? WHERE id = ?`)
+func (b *batch) reprice(rows []row, seqs []int64, p analyze.Pricer, version string, stats *RepriceStats) error {
+	update, err := b.tx.PrepareContext(b.ctx, `UPDATE requests SET model_id = ?, price_row_id = ?, context_band = ?, price_table = ? WHERE seq = ?`)
 	if err != nil {
 		return fmt.Errorf("reprice: %w", err)
 	}
@@ -121,7 +128,7 @@ func (b *batch) reprice(rows []row, p analyze.Pricer, version string, stats *Rep
 		stats.Changed++
 		b.rollup.add(&rows[i], -1)
 		b.rollup.add(&next, 1)
-		_, err = update.ExecContext(b.ctx, next.dict[dModelID], next.dict[dPriceRowID], next.ints[iContextBand], next.dict[dPriceTable], next.id)
+		_, err = update.ExecContext(b.ctx, next.dict[dModelID], next.dict[dPriceRowID], next.ints[iContextBand], next.dict[dPriceTable], seqs[i])
 		if err != nil {
 			return fmt.Errorf("reprice request %d: %w", next.id, err)
 		}
