@@ -121,10 +121,7 @@ func discounted(rep *analyze.Report) bool {
 // figureCells returns the table cells of one row's figures, with the list
 // cost after the cost when list is set.
 func figureCells(f analyze.Figures, list bool) []string {
-	share := ""
-	if f.SharePct != nil {
-		share = Pct(*f.SharePct)
-	}
+	share := ShareText(f)
 	cells := []string{
 		Count(f.Requests), Count(f.InputTokens), Count(f.CacheReadTokens),
 		Count(f.CacheWriteTokens), Count(f.OutputTokens), CostText(f, f.CostUSD),
@@ -133,6 +130,19 @@ func figureCells(f analyze.Figures, list bool) []string {
 		cells = append(cells, CostText(f, f.ListCostUSD))
 	}
 	return append(cells, share, CostPerRequestText(f))
+}
+
+// ShareText formats the row's share of the cost, "" when the row has none
+// (the total) and "-" for a row without a priced request, whose 0.0% would
+// read as free, as $0.00 did.
+func ShareText(f analyze.Figures) string {
+	if f.SharePct == nil {
+		return ""
+	}
+	if _, ok := noPricedRequest(f); ok {
+		return "-"
+	}
+	return Pct(*f.SharePct)
 }
 
 // PartlyUnpricedMark follows a cost that leaves out unpriced requests of

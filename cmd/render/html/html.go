@@ -43,12 +43,7 @@ var funcs = template.FuncMap{
 	"count": render.Count,
 	"pct":   render.Pct,
 	"ratio": func(r float64) string { return render.Pct(100 * r) },
-	"share": func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return render.Pct(*p)
-	},
+	"share": render.ShareText,
 	"key":   keyLabel,
 	"keyOf": func(key map[string]any, dim string) string { return keyLabel(analyze.Group{Key: key}, dim) },
 	"score": func(v *float64) string {
