@@ -14,15 +14,25 @@ import (
 // by the code that uses it, beside the per-command flag keys.
 var configSections = []string{"db", "prices", "verbose", "hash_key", "dimensions", "adjustments", "budgets"}
 
-// checkConfigKeys rejects a config key that no setting reads, so that a
-// typo such as report.formt is an error rather than silently ignored.
-func (a *app) checkConfigKeys(path string) error {
+// readConfigDoc parses the config file once for checkConfigKeys and
+// normalizeConfig, which need its keys as written and their lines.
+func readConfigDoc(path string) (*yaml.Node, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return usageErrorf("config %s: %w", path, err)
+		return nil, usageErrorf("config %s: %w", path, err)
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, usageErrorf("config %s: %w", path, err)
+	}
+	return &doc, nil
+}
+
+// checkConfigKeys rejects a config key that no setting reads, so that a
+// typo such as report.formt is an error rather than silently ignored.
+func (a *app) checkConfigKeys(path string, doc *yaml.Node) error {
 	var tree map[string]any
-	if err := yaml.Unmarshal(data, &tree); err != nil {
+	if err := doc.Decode(&tree); err != nil {
 		return usageErrorf("config %s: %w", path, err)
 	}
 

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,15 +20,7 @@ import (
 // viper as a YAML timestamp that no flag parser accepts. A value the flag's
 // type cannot hold (top: lots) is an error naming the file and line, where
 // viper would have read it as zero.
-func (a *app) normalizeConfig(path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return usageErrorf("config %s: %w", path, err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return usageErrorf("config %s: %w", path, err)
-	}
+func (a *app) normalizeConfig(path string, doc *yaml.Node) error {
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil
 	}

@@ -99,10 +99,14 @@ func (a *app) loadConfig(_ *cobra.Command) error {
 		if err := a.v.ReadInConfig(); err != nil {
 			return usageErrorf("config %s: %w", path, err)
 		}
-		if err := a.checkConfigKeys(path); err != nil {
+		doc, err := readConfigDoc(path)
+		if err != nil {
 			return err
 		}
-		if err := a.normalizeConfig(path); err != nil {
+		if err := a.checkConfigKeys(path, doc); err != nil {
+			return err
+		}
+		if err := a.normalizeConfig(path, doc); err != nil {
 			return err
 		}
 	}
