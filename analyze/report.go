@@ -104,7 +104,7 @@ type UnpricedModel struct {
 	// have a model that the table does not know. JSON names the missing
 	// rows in warnings, so this count stays out of it.
 	StalePrices int64 `json:"-"`
-	// Causes says why the other requests are unpriced, once
+	// Causes gives why the other requests are unpriced, once
 	// ExplainUnpriced has run. JSON readers get the counts above only.
 	Causes UnpricedCauses `json:"-"`
 }

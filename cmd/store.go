@@ -97,9 +97,9 @@ func migrateThenOpen(ctx context.Context, path string, upgrading func(from, to i
 	return store.Open(ctx, path, store.Options{ReadOnly: true})
 }
 
-// upgradeNotice returns the callback that tells the user, on stderr, that
-// a store written by an older costctl is being upgraded, so that a long
-// first run after an upgrade is not mistaken for a hang.
+// upgradeNotice returns the callback that prints on stderr that a store
+// written by an older costctl is being upgraded, so that a long first run
+// after an upgrade is not mistaken for a hang.
 func (a *app) upgradeNotice(path string) func(from, to int) {
 	return func(from, to int) {
 		fmt.Fprintf(a.io.Err, "upgrading store %s from schema %d to %d; on a store of millions of requests this takes minutes, once\n", path, from, to)

@@ -396,8 +396,8 @@ func TestImportLeavesOutTierUnevenAcrossBands(t *testing.T) {
 }
 
 // An import dated before the built-in gpt-4o rows of 2024-05-13 and
-// 2024-10-02 would replace them: the import says so and names the date
-// that keeps them. Dated on the last one, it says nothing.
+// 2024-10-02 would replace them, so the import warns and names the date
+// that keeps them. Dated on the last one, it gives no such warning.
 func TestImportWarnsOfReplacedHistory(t *testing.T) {
 	builtin, err := Embedded()
 	if err != nil {

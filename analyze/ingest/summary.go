@@ -51,7 +51,7 @@ type UnpricedModel struct {
 	// requests.
 	First time.Time `json:"-"`
 	Last  time.Time `json:"-"`
-	// Known is set when the table knows the model but has no row in
+	// Known is set when the table lists the model but has no row in
 	// effect at those times. PricesStart is then the first day of the
 	// model's first row.
 	Known       bool      `json:"-"`
@@ -98,7 +98,7 @@ func (s *Summary) noteUnpriced(r *analyze.Request) {
 }
 
 // finish totals the per-file results and orders the unpriced models,
-// marking those that table knows. Merged counts copies of requests
+// marking those that table lists. Merged counts copies of requests
 // already seen: whichever came first, the more complete copy was kept.
 func (s *Summary) finish(table *pricing.Table) {
 	s.Stored = s.Write.Inserted

@@ -185,7 +185,7 @@ func unmarshalPresent(raw []byte, dst json.Unmarshaler) bool {
 func isNull(raw []byte) bool { return string(raw) == "null" }
 
 // objectFields sets values[k] to the raw value of keys[k] in the valid JSON
-// object data and leaves it nil for an absent key; values must be all nil
+// object data and leaves it nil for an absent key. values must be all nil
 // and as long as keys. The caller passes the slice so that it can live on
 // the caller's stack. It returns false when a key is repeated, escaped, or
 // equal to a wanted key only under case folding, because json.Unmarshal

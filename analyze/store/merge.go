@@ -48,7 +48,7 @@ func (m *groupMerger) keep(g *group) {
 	m.merged[string(m.key)] = g
 }
 
-// cellKey builds what tells cells apart besides their counters: the
+// cellKey builds the key that separates cells besides their counters: the
 // group's ids and, in place of its bucket, the labels and price period the
 // bucket gets.
 func (m *groupMerger) cellKey(g *group) []byte {

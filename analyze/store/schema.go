@@ -492,10 +492,10 @@ func readSchemaVersion(ctx context.Context, q querier) (int, error) {
 // rereads the version inside each transaction because another process may
 // have migrated the file meanwhile.
 //
-// The steps run with SQLite's temporary files on disk. The store's
+// The steps run with SQLite's temporary files on disk. A writer's
 // connections keep them in memory, which made step 5 sort the keys of its
-// two new indexes in RAM: a peak RSS of 184 MB for 1M requests and 1 GB
-// for 10M, against 90 MB for 1M with the files on disk.
+// two new indexes in RAM. That peaked at 184 MB of RSS for 1M requests and
+// 1 GB for 10M, against 90 MB for 1M with the files on disk.
 func migrate(ctx context.Context, db *sql.DB) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {

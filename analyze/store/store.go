@@ -139,11 +139,11 @@ func dataSourceName(path string, opts Options) (string, error) {
 }
 
 // tempStore keeps SQLite's temporary tables and sorts in memory for a
-// writer, whose statement journals it saves a file each, and in files for
-// a reader. A reader's temporary data are the sorts of a query, which grow
-// with the store: verify's count of distinct dedup keys peaked at 202 MB
-// of RSS on 1M requests in memory and at 126 MB with files, in about the
-// same time, and reports ran as fast or faster.
+// writer, which saves a file per statement journal, and in files for a
+// reader. A reader's temporary data are the sorts of its queries, which
+// grow with the store. verify's count of distinct dedup keys on 1M
+// requests peaked at 202 MB of RSS in memory and at 126 MB with files, in
+// about the same time, and reports ran as fast or faster.
 func tempStore(opts Options) string {
 	if opts.ReadOnly {
 		return "FILE"
